@@ -1,0 +1,49 @@
+/* Command-line front end: `zkrelay <command> <subcommand> [options] [args]`.
+ * Each level has a dispatch table (name, handler, one-line help) that also
+ * answers --help/-h on stdout with exit 0.
+ *
+ * Exit codes (every handler returns one): */
+#ifndef ZKRELAY_RELAYER_CLI_H
+#define ZKRELAY_RELAYER_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum {
+    CLI_OK = 0,       /* success */
+    CLI_FAILURE = 1,  /* runtime failure (I/O, RPC, malformed input) */
+    CLI_USAGE = 2,    /* bad command line */
+    CLI_REJECTED = 3, /* the input was read but failed verification (hash mismatch, bad proof) */
+};
+
+/* A handler gets argv starting at its own name (argv[0] == "header"). */
+typedef int (*cli_handler)(int argc, char **argv);
+
+typedef struct cli_cmd {
+    const char *name;
+    cli_handler fn;
+    const char *summary;
+} cli_cmd;
+
+/* Runs the handler named by argv[1] from table, or prints the table's help.
+ * prefix names the level for messages ("zkrelay inspect"). */
+int cli_dispatch(const char *prefix, const cli_cmd *table, size_t n, int argc, char **argv);
+
+/* True when argv[1..] holds -h or --help. */
+bool cli_wants_help(int argc, char **argv);
+
+/* Reads a whole file, or stdin when path is "-", into a NUL-terminated malloc'd
+ * buffer of at most max bytes. Returns 0, or prints the reason to stderr and
+ * returns CLI_FAILURE. */
+int cli_read_input(char **out, size_t *out_len, const char *path, size_t max);
+
+/* The top-level entry point (main calls it). */
+int cli_main(int argc, char **argv);
+
+/* Commands, one file each. */
+int cli_inspect(int argc, char **argv);         /* cli_inspect.c */
+int cli_inspect_header(int argc, char **argv);   /* cli_inspect_header.c */
+int cli_inspect_receipts(int argc, char **argv); /* cli_inspect_receipts.c */
+
+#endif

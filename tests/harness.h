@@ -1,0 +1,87 @@
+/* zkrelay's test harness: one binary per source file, each TEST a function run
+ * by main through RUN(). A TEST that loops over a vector file counts every case
+ * with CASE_BEGIN/CASE_END, so the summary counts vector cases, not files.
+ *
+ * Each binary ends with "<name>: N passed, N failed" and exits 1 on any
+ * failure; tests/run.sh adds the binaries up into the closing summary line.
+ *
+ * Vector files are read at run time from $ZK_VECTORS (default ../shared/vectors,
+ * relative to the repository root where make runs the tests). A missing vector
+ * file is a failure, never a skip. */
+#ifndef ZKRELAY_TESTS_HARNESS_H
+#define ZKRELAY_TESTS_HARNESS_H
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+typedef struct th_state {
+    int passed, failed;
+    int checks_failed; /* failures inside the current test or case */
+    const char *test;
+    char vcase[160];
+    bool in_case;
+    int case_passed;
+    uint64_t seed;
+} th_state;
+
+extern th_state th;
+
+void th_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void th_run(void (*fn)(void), const char *name);
+void th_case_begin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void th_case_end(void);
+int th_finish(const char *binary);
+
+/* Returns the path of a vector file under the vectors root (static buffer; copy it). */
+const char *th_vector_path(const char *rel);
+/* Loads a JSON vector file; a missing or bad file fails the current test and returns NULL. */
+json_t *th_load_json(const char *rel);
+/* Reads a whole file under the vectors root into a malloc'd buffer; NULL on failure. */
+uint8_t *th_read_file(const char *rel, size_t *len);
+
+/* Deterministic PRNG seeded from ZK_TEST_SEED (or time); the seed is printed. */
+uint64_t th_rand64(void);
+void th_rand_bytes(uint8_t *out, size_t n);
+
+#define TEST(name) static void name(void)
+#define RUN(name)  th_run(name, #name)
+
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) th_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);                              \
+    } while (0)
+
+#define CHECK_MSG(cond, ...)                                                                       \
+    do {                                                                                           \
+        if (!(cond)) th_fail(__FILE__, __LINE__, __VA_ARGS__);                                     \
+    } while (0)
+
+#define CHECK_EQ_INT(a, b)                                                                         \
+    do {                                                                                           \
+        long long th_a = (long long)(a), th_b = (long long)(b);                                    \
+        if (th_a != th_b) th_fail(__FILE__, __LINE__, "%s == %lld, expected %lld", #a, th_a, th_b); \
+    } while (0)
+
+#define CHECK_MEM(a, b, n)                                                                         \
+    do {                                                                                           \
+        if (memcmp((a), (b), (n)) != 0) th_fail(__FILE__, __LINE__, "%s differs from %s", #a, #b); \
+    } while (0)
+
+/* Counts the statements between them as one test case named by the format. */
+#define CASE_BEGIN(...) th_case_begin(__VA_ARGS__)
+#define CASE_END()      th_case_end()
+
+#define TEST_MAIN(...)                                                                             \
+    int main(void)                                                                                 \
+    {                                                                                              \
+        __VA_ARGS__;                                                                               \
+        return th_finish(__FILE__);                                                                \
+    }
+
+#endif
