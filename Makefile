@@ -16,11 +16,13 @@ pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null || echo $(2))
 LIBS = $(call pc_libs,libsecp256k1,-lsecp256k1) $(call pc_libs,jansson,-ljansson) \
        $(call pc_libs,libcurl,-lcurl) $(call pc_libs,libcrypto,-lcrypto) -lleveldb -lpthread -lm
 
+# BUILD_DIR lets several builds share one tree (e.g. BUILD_DIR=build/mine).
+BUILD_DIR ?= build
 ifeq ($(SANITIZE),1)
-BUILD   = build/san
+BUILD   = $(BUILD_DIR)/san
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 else
-BUILD   = build/rel
+BUILD   = $(BUILD_DIR)/rel
 SANFLAGS =
 endif
 CFLAGS  = $(CFLAGS_BASE) $(SANFLAGS) $(EXTRA_CFLAGS)
@@ -36,6 +38,10 @@ LIBZK    = $(BUILD)/libzkrelay.a
 
 TEST_SRC = $(wildcard tests/*/test_*.c)
 TEST_BIN = $(TEST_SRC:%.c=$(BUILD)/%)
+# make check T=test_rlp runs only the test binaries whose name contains T.
+ifneq ($(T),)
+TEST_BIN := $(foreach b,$(TEST_BIN),$(if $(findstring $(T),$(notdir $(b))),$(b)))
+endif
 BENCH_SRC = $(wildcard tests/bench/bench_*.c)
 BENCH_BIN = $(BENCH_SRC:%.c=$(BUILD)/%)
 HARNESS  = $(BUILD)/tests/harness.o
@@ -60,6 +66,10 @@ bin/zkrelay: $(BUILD)/zkrelay
 	@mkdir -p bin
 	cp $< $@
 
+$(BUILD)/tests/bench/%: tests/bench/%.c $(LIBZK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(LIBZK) $(LIBS)
+
 $(BUILD)/tests/%: tests/%.c $(HARNESS) $(LIBZK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(HARNESS) $(LIBZK) $(LIBS)
@@ -69,14 +79,14 @@ $(BUILD)/tests/%: tests/%.c $(HARNESS) $(LIBZK)
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: bin/zkrelay $(TEST_BIN)
-	@ZK_VECTORS="$(VECTORS)" ZK_BIN="$(CURDIR)/bin/zkrelay" sh tests/run.sh $(TEST_BIN)
+check: bin/zkrelay $(BUILD)/zkrelay $(TEST_BIN)
+	@ZK_VECTORS="$(VECTORS)" ZK_BIN="$(CURDIR)/$(BUILD)/zkrelay" sh tests/run.sh $(TEST_BIN)
 
 deps:
 	@sh scripts/deps.sh
 
 bench: $(BENCH_BIN) bin/zkrelay
-	@ZK_VECTORS="$(VECTORS)" sh tests/bench/run.sh $(BENCH_BIN) | tee bench-results.txt
+	@ZK_VECTORS="$(VECTORS)" ZK_BIN="$(CURDIR)/$(BUILD)/zkrelay" sh tests/bench/run.sh $(BENCH_BIN) | tee bench-results.txt
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
@@ -88,4 +98,4 @@ lint:
 clean:
 	rm -rf build bin
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
