@@ -76,8 +76,8 @@ int ecdsa_recover(const secp256k1_context *ctx, uint8_t pubkey64[64], const uint
  * Out: addr (20 bytes), written only on ZK_OK.
  * In:  hash (32 bytes), sig65 = r || s || v, flags as for ecdsa_recover. */
 int ecdsa_recover_address(const secp256k1_context *ctx, uint8_t addr[20], const uint8_t hash[32],
-                          const uint8_t sig65[65], int flags,
-                          zk_errbuf *err) ZK_MUST_CHECK ZK_NONNULL(1, 2, 3, 4);
+                          const uint8_t sig65[65], int flags, zk_errbuf *err) ZK_MUST_CHECK
+    ZK_NONNULL(1, 2, 3, 4);
 
 /* The ecrecover precompile at address 0x01 (Yellow Paper appendix E, go-ethereum
  * core/vm/contracts.go): input is hash || v || r || s as four 32-byte words,
@@ -111,8 +111,8 @@ int ecdsa_pubkey_from_seckey(const secp256k1_context *ctx, uint8_t pubkey64[64],
  *          signature does not verify.
  * In: pubkey64 = x || y, hash, r, s (32 bytes each, big-endian), flags. */
 int ecdsa_verify(const secp256k1_context *ctx, const uint8_t pubkey64[64], const uint8_t hash[32],
-                 const uint8_t r[32], const uint8_t s[32], int flags,
-                 zk_errbuf *err) ZK_MUST_CHECK ZK_NONNULL(1, 2, 3, 4, 5);
+                 const uint8_t r[32], const uint8_t s[32], int flags, zk_errbuf *err) ZK_MUST_CHECK
+    ZK_NONNULL(1, 2, 3, 4, 5);
 
 /* Parses a strict DER ECDSA signature (X.690 DER as BIP-66 and Wycheproof read
  * it): SEQUENCE { INTEGER r, INTEGER s } with minimal definite lengths, no

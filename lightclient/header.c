@@ -26,7 +26,10 @@ typedef struct header_field {
     size_t offset; /* into eth_header */
 } header_field;
 
-#define HF(name, kind, size, member) {name, kind, size, offsetof(eth_header, member)}
+#define HF(name, kind, size, member)                                                               \
+    {                                                                                              \
+        name, kind, size, offsetof(eth_header, member)                                             \
+    }
 
 /* Consensus order (Yellow Paper eq. 33, then each fork's EIP appends). */
 static const header_field header_fields[HEADER_FIELDS_PRAGUE] = {
@@ -45,12 +48,12 @@ static const header_field header_fields[HEADER_FIELDS_PRAGUE] = {
     HF("extraData", HK_EXTRA, 0, extra_data),
     HF("mixHash", HK_FIXED, 32, mix_hash),
     HF("nonce", HK_FIXED, 8, nonce),
-    HF("baseFeePerGas", HK_U256, 32, base_fee),                  /* EIP-1559 */
-    HF("withdrawalsRoot", HK_FIXED, 32, withdrawals_root),       /* EIP-4895 */
-    HF("blobGasUsed", HK_U64, 8, blob_gas_used),                 /* EIP-4844 */
-    HF("excessBlobGas", HK_U64, 8, excess_blob_gas),             /* EIP-4844 */
+    HF("baseFeePerGas", HK_U256, 32, base_fee),                    /* EIP-1559 */
+    HF("withdrawalsRoot", HK_FIXED, 32, withdrawals_root),         /* EIP-4895 */
+    HF("blobGasUsed", HK_U64, 8, blob_gas_used),                   /* EIP-4844 */
+    HF("excessBlobGas", HK_U64, 8, excess_blob_gas),               /* EIP-4844 */
     HF("parentBeaconBlockRoot", HK_FIXED, 32, parent_beacon_root), /* EIP-4788 */
-    HF("requestsHash", HK_FIXED, 32, requests_hash),             /* EIP-7685 */
+    HF("requestsHash", HK_FIXED, 32, requests_hash),               /* EIP-7685 */
 };
 
 _Static_assert(sizeof(((eth_header *)0)->logs_bloom) == 256, "bloom is 2048 bits");
@@ -85,7 +88,8 @@ size_t header_field_count(const eth_header *h)
     /* The flags must describe exactly that layout: no gaps. */
     eth_header want;
     header_set_layout(&want, n);
-    if (want.has_base_fee != h->has_base_fee || want.has_withdrawals_root != h->has_withdrawals_root ||
+    if (want.has_base_fee != h->has_base_fee ||
+        want.has_withdrawals_root != h->has_withdrawals_root ||
         want.has_blob_gas != h->has_blob_gas ||
         want.has_parent_beacon_root != h->has_parent_beacon_root ||
         want.has_requests_hash != h->has_requests_hash)
@@ -96,16 +100,25 @@ size_t header_field_count(const eth_header *h)
 const char *header_fork_name(const eth_header *h)
 {
     switch (header_field_count(h)) {
-    case HEADER_FIELDS_LEGACY: return "legacy";
-    case HEADER_FIELDS_LONDON: return "london";
-    case HEADER_FIELDS_SHANGHAI: return "shanghai";
-    case HEADER_FIELDS_CANCUN: return "cancun";
-    case HEADER_FIELDS_PRAGUE: return "prague";
-    default: return "invalid";
+    case HEADER_FIELDS_LEGACY:
+        return "legacy";
+    case HEADER_FIELDS_LONDON:
+        return "london";
+    case HEADER_FIELDS_SHANGHAI:
+        return "shanghai";
+    case HEADER_FIELDS_CANCUN:
+        return "cancun";
+    case HEADER_FIELDS_PRAGUE:
+        return "prague";
+    default:
+        return "invalid";
     }
 }
 
-void header_init(eth_header *h) { memset(h, 0, sizeof(*h)); }
+void header_init(eth_header *h)
+{
+    memset(h, 0, sizeof(*h));
+}
 
 void header_clear(eth_header *h)
 {
@@ -136,8 +149,10 @@ static int header_decode_field(eth_header *h, const header_field *f, const rlp_i
 {
     uint8_t *m = header_member(h, f);
     switch (f->kind) {
-    case HK_FIXED: return rlp_item_fixed(m, f->size, it, err);
-    case HK_U256: return rlp_item_uint256(m, it, err);
+    case HK_FIXED:
+        return rlp_item_fixed(m, f->size, it, err);
+    case HK_U256:
+        return rlp_item_uint256(m, it, err);
     case HK_U64: {
         uint64_t v;
         int rc = rlp_item_uint64(&v, it, err);
@@ -172,6 +187,7 @@ int header_decode_rlp(eth_header *out, const uint8_t *rlp, size_t len, zk_errbuf
     if (!header_count_valid(n))
         return ZK_FAIL(err, ZK_ERR_MALFORMED, "header RLP: %zu fields; %s", n,
                        header_layouts_text());
+    n = sizeof(items) / sizeof(*items); /* capacity, whatever the count said */
     rc = rlp_list_items(items, &n, &top, err);
     if (rc) return zk_fail_wrap(err, rc, "header RLP");
     for (size_t i = 0; i < n; i++) {
@@ -190,15 +206,20 @@ int header_encode_rlp(zk_buf *out, const eth_header *h)
     static const uint8_t empty[1] = {0};
     size_t n = header_field_count(h), mark;
     if (n == 0) return ZK_ERR_MALFORMED;
-    if (h->extra_len > HEADER_MAX_EXTRA || (h->extra_len && !h->extra_data)) return ZK_ERR_MALFORMED;
+    if (h->extra_len > HEADER_MAX_EXTRA || (h->extra_len && !h->extra_data))
+        return ZK_ERR_MALFORMED;
     rlp_list_begin(out, &mark);
     for (size_t i = 0; i < n; i++) {
         const header_field *f = &header_fields[i];
         const uint8_t *m = header_member_const(h, f);
         int rc = ZK_ERR_INTERNAL;
         switch (f->kind) {
-        case HK_FIXED: rc = rlp_encode_bytes(out, m, f->size); break;
-        case HK_U256: rc = rlp_encode_uint_be(out, m, 32); break;
+        case HK_FIXED:
+            rc = rlp_encode_bytes(out, m, f->size);
+            break;
+        case HK_U256:
+            rc = rlp_encode_uint_be(out, m, 32);
+            break;
         case HK_U64: {
             uint64_t v;
             memcpy(&v, m, sizeof(v));
@@ -237,8 +258,10 @@ static int header_json_field(eth_header *h, const header_field *f, const json_t 
 {
     uint8_t *m = header_member(h, f);
     switch (f->kind) {
-    case HK_FIXED: return json_get_data_fixed(m, f->size, obj, f->name, err);
-    case HK_U256: return json_get_quantity256(m, obj, f->name, err);
+    case HK_FIXED:
+        return json_get_data_fixed(m, f->size, obj, f->name, err);
+    case HK_U256:
+        return json_get_quantity256(m, obj, f->name, err);
     case HK_U64: {
         uint64_t v;
         int rc = json_get_quantity(&v, obj, f->name, err);
@@ -303,7 +326,8 @@ static void header_format_quantity256(char out[67], const uint8_t be[32])
     size_t o = 0, i = 0;
     out[o++] = '0';
     out[o++] = 'x';
-    while (i < 32 && be[i] == 0) i++;
+    while (i < 32 && be[i] == 0)
+        i++;
     if (i == 32) {
         out[o++] = '0';
     } else {
@@ -351,7 +375,9 @@ int header_to_json(json_t **out, const eth_header *h, const uint8_t hash[32])
         const uint8_t *m = header_member_const(h, f);
         char q[67];
         switch (f->kind) {
-        case HK_FIXED: rc = header_json_set_data(obj, f->name, m, f->size); break;
+        case HK_FIXED:
+            rc = header_json_set_data(obj, f->name, m, f->size);
+            break;
         case HK_U256:
             header_format_quantity256(q, m);
             rc = header_json_set(obj, f->name, q);
@@ -363,7 +389,9 @@ int header_to_json(json_t **out, const eth_header *h, const uint8_t hash[32])
             rc = header_json_set(obj, f->name, q);
             break;
         }
-        case HK_EXTRA: rc = header_json_set_data(obj, f->name, h->extra_data, h->extra_len); break;
+        case HK_EXTRA:
+            rc = header_json_set_data(obj, f->name, h->extra_data, h->extra_len);
+            break;
         }
     }
     if (rc) {

@@ -96,16 +96,18 @@ void mpt_init(mpt_trie *t) ZK_NONNULL(1);
 void mpt_clear(mpt_trie *t) ZK_NONNULL(1);
 
 /* Stores value under key, replacing any previous value. An empty value deletes
- * the key, as Ethereum's tries do (they never store empty values).
- * Returns ZK_OK, ZK_ERR_RANGE when key_len > MPT_MAX_KEY_LEN, ZK_ERR_NOMEM (then
- * the trie is unchanged).
+ * the key (as mpt_delete), as Ethereum's tries do: they never store empty values.
+ * Returns ZK_OK, ZK_ERR_RANGE when key_len > MPT_MAX_KEY_LEN, ZK_ERR_NOMEM (for a
+ * non-empty value the trie is then unchanged).
  * In: key[0..key_len), value[0..value_len) (both copied; key may be NULL when
  *     key_len is 0, value when value_len is 0). */
-int mpt_put(mpt_trie *t, const uint8_t *key, size_t key_len, const uint8_t *value,
-            size_t value_len, zk_errbuf *err) ZK_MUST_CHECK ZK_NONNULL(1);
+int mpt_put(mpt_trie *t, const uint8_t *key, size_t key_len, const uint8_t *value, size_t value_len,
+            zk_errbuf *err) ZK_MUST_CHECK ZK_NONNULL(1);
 
 /* Removes key. Returns ZK_OK (also when key was absent), ZK_ERR_RANGE when
- * key_len > MPT_MAX_KEY_LEN, ZK_ERR_NOMEM. */
+ * key_len > MPT_MAX_KEY_LEN, ZK_ERR_NOMEM: then the key is gone but the nodes
+ * above it may not have been merged back into canonical shape, so the root would
+ * be wrong; the trie can only be cleared. */
 int mpt_delete(mpt_trie *t, const uint8_t *key, size_t key_len, zk_errbuf *err) ZK_MUST_CHECK
     ZK_NONNULL(1);
 
