@@ -26,6 +26,12 @@ BUILD   = $(BUILD_DIR)/rel
 SANFLAGS =
 endif
 CFLAGS  = $(CFLAGS_BASE) $(SANFLAGS) $(EXTRA_CFLAGS)
+# make V=1 shows the full commands.
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
 LDFLAGS += $(SANFLAGS)
 
 LC_SRC   = $(wildcard lightclient/*.c)
@@ -46,40 +52,44 @@ BENCH_SRC = $(wildcard tests/bench/bench_*.c)
 BENCH_BIN = $(BENCH_SRC:%.c=$(BUILD)/%)
 HARNESS  = $(BUILD)/tests/harness.o
 
-.PHONY: all test check deps bench format lint clean
+.PHONY: all test check deps bench format lint headers clean
 .SECONDARY:
 all: bin/zkrelay
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 # Relayer first: the static linker resolves left to right, and relayer -> prover -> lightclient.
 $(LIBZK): $(RL_OBJ) $(PR_OBJ) $(LC_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/zkrelay: $(BUILD)/relayer/main.o $(LIBZK)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 bin/zkrelay: $(BUILD)/zkrelay
 	@mkdir -p bin
-	cp $< $@
+	$(Q)cp $< $@
 
 $(BUILD)/tests/bench/%: tests/bench/%.c $(LIBZK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(LIBZK) $(LIBS)
+	@echo "  BENCH   $<"
+	$(Q)$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(LIBZK) $(LIBS)
 
 $(BUILD)/tests/%: tests/%.c $(HARNESS) $(LIBZK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(HARNESS) $(LIBZK) $(LIBS)
+	@echo "  TEST    $<"
+	$(Q)$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(HARNESS) $(LIBZK) $(LIBS)
 
 # `make test` installs what is missing first, then runs the suite in a fresh make
 # so that pkg-config answers are read after the install.
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: bin/zkrelay $(BUILD)/zkrelay $(TEST_BIN)
+check: lint bin/zkrelay $(BUILD)/zkrelay $(TEST_BIN)
 	@ZK_VECTORS="$(VECTORS)" ZK_BIN="$(CURDIR)/$(BUILD)/zkrelay" sh tests/run.sh $(TEST_BIN)
 
 deps:
@@ -91,7 +101,13 @@ bench: $(BENCH_BIN) bin/zkrelay
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
-lint:
+# Every header compiles on its own (STYLE: "Every header compiles on its own").
+headers:
+	@for h in $$(git ls-files 'lightclient/*.h' 'prover/*.h' 'relayer/*.h'); do \
+	    printf '#include "%s"\n' "$$h" | $(CC) $(CFLAGS_BASE) -fsyntax-only -x c - || exit 1; done
+	@echo "headers: each compiles alone"
+
+lint: headers
 	@! grep -nE '\b(strcpy|strcat|sprintf|gets|strtok|atoi|atol)\(' $$(git ls-files '*.c' '*.h') || \
 	    (echo "lint: banned function used (see STYLE)"; exit 1)
 

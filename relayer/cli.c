@@ -16,7 +16,8 @@ bool cli_wants_help(int argc, char **argv)
 static void cli_print_table(FILE *f, const char *prefix, const cli_cmd *table, size_t n)
 {
     fprintf(f, "usage: %s <command> [options] [args]\n\ncommands:\n", prefix);
-    for (size_t i = 0; i < n; i++) fprintf(f, "  %-12s %s\n", table[i].name, table[i].summary);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "  %-12s %s\n", table[i].name, table[i].summary);
     fprintf(f, "\nRun '%s <command> --help' for the options of a command.\n", prefix);
 }
 
@@ -84,6 +85,64 @@ int cli_read_input(char **out, size_t *out_len, const char *path, size_t max)
     return CLI_OK;
 }
 
+int cli_parse_args(const char **input, const char *prog, const cli_opt *opts, size_t n_opts,
+                   void (*usage)(FILE *), int argc, char **argv)
+{
+    *input = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-' && a[1] != '\0') {
+            size_t k = 0;
+            while (k < n_opts && strcmp(a, opts[k].name) != 0)
+                k++;
+            if (k == n_opts) {
+                fprintf(stderr, "%s: unknown option '%s'\n", prog, a);
+                usage(stderr);
+                return CLI_USAGE;
+            }
+            if (opts[k].value) {
+                if (i + 1 >= argc) {
+                    fprintf(stderr, "%s: %s needs a value\n", prog, a);
+                    return CLI_USAGE;
+                }
+                *opts[k].value = argv[++i];
+            } else {
+                *opts[k].flag = true;
+            }
+        } else if (*input) {
+            fprintf(stderr, "%s: more than one input ('%s', '%s')\n", prog, *input, a);
+            return CLI_USAGE;
+        } else {
+            *input = a;
+        }
+    }
+    if (!*input) {
+        fprintf(stderr, "%s: missing FILE (use - for stdin)\n", prog);
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+const json_t *cli_rpc_result(const json_t *root)
+{
+    if (!json_is_object(root)) return root;
+    const json_t *rpc_err = json_object_get(root, "error");
+    if (rpc_err && !json_is_null(rpc_err)) {
+        const json_t *msg = json_object_get(rpc_err, "message");
+        fprintf(stderr, "error: the JSON-RPC response is an error: %s\n",
+                json_is_string(msg) ? json_string_value(msg) : "(no message)");
+        return NULL;
+    }
+    const json_t *result = json_object_get(root, "result");
+    if (!result) return root;
+    if (json_is_null(result)) {
+        fprintf(stderr, "error: the JSON-RPC result is null (not found)\n");
+        return NULL;
+    }
+    return result;
+}
+
 static int cli_version(int argc, char **argv)
 {
     (void)argc;
@@ -101,8 +160,8 @@ static const cli_cmd inspect_cmds[] = {
 
 int cli_inspect(int argc, char **argv)
 {
-    return cli_dispatch("zkrelay inspect", inspect_cmds, sizeof(inspect_cmds) / sizeof(*inspect_cmds),
-                        argc, argv);
+    return cli_dispatch("zkrelay inspect", inspect_cmds,
+                        sizeof(inspect_cmds) / sizeof(*inspect_cmds), argc, argv);
 }
 
 static const cli_cmd top_cmds[] = {
@@ -114,7 +173,8 @@ int cli_main(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--version") == 0)) return cli_version(argc, argv);
     if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("zkrelay %s: trustless zero-knowledge cross-chain bridge relayer\n\n", ZKRELAY_VERSION);
+        printf("zkrelay %s: trustless zero-knowledge cross-chain bridge relayer\n\n",
+               ZKRELAY_VERSION);
     }
     return cli_dispatch("zkrelay", top_cmds, sizeof(top_cmds) / sizeof(*top_cmds), argc, argv);
 }

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 enum {
     CLI_OK = 0,       /* success */
     CLI_FAILURE = 1,  /* runtime failure (I/O, RPC, malformed input) */
@@ -38,11 +40,30 @@ bool cli_wants_help(int argc, char **argv);
  * returns CLI_FAILURE. */
 int cli_read_input(char **out, size_t *out_len, const char *path, size_t max);
 
+/* One option of a command: a flag (value == NULL) sets *flag; an option with a
+ * value stores the next argument in *value (borrowed from argv). */
+typedef struct cli_opt {
+    const char *name; /* "--json" */
+    bool *flag;
+    const char **value;
+} cli_opt;
+
+/* Parses argv[1..] against opts and takes exactly one positional argument into
+ * *input ("-" allowed: stdin). On a usage error prints the reason and usage to
+ * stderr and returns CLI_USAGE; otherwise CLI_OK. Callers handle --help first. */
+int cli_parse_args(const char **input, const char *prog, const cli_opt *opts, size_t n_opts,
+                   void (*usage)(FILE *), int argc, char **argv);
+
+/* Unwraps a parsed JSON-RPC response: returns its "result" (borrowed), or root
+ * itself when root is not a response object. Returns NULL after printing why
+ * when the response is an error or its result is null. */
+const json_t *cli_rpc_result(const json_t *root);
+
 /* The top-level entry point (main calls it). */
 int cli_main(int argc, char **argv);
 
 /* Commands, one file each. */
-int cli_inspect(int argc, char **argv);         /* cli_inspect.c */
+int cli_inspect(int argc, char **argv);          /* cli_inspect.c */
 int cli_inspect_header(int argc, char **argv);   /* cli_inspect_header.c */
 int cli_inspect_receipts(int argc, char **argv); /* cli_inspect_receipts.c */
 

@@ -12,9 +12,7 @@
 
 #include <jansson.h>
 
-#include "lightclient/header.h"
-#include "lightclient/hex.h"
-#include "lightclient/json_fields.h"
+#include "lightclient/lightclient.h"
 
 /* A block fetched with full transaction objects can run to megabytes; the header
  * itself is bounded by HEADER_MAX_EXTRA. */
@@ -44,28 +42,12 @@ static void inspect_header_usage(FILE *f)
  * the object itself. Returns a borrowed reference, or NULL after printing why. */
 static const json_t *inspect_header_object(const json_t *root)
 {
-    if (!json_is_object(root)) {
-        fprintf(stderr, "error: expected a JSON object\n");
+    const json_t *obj = cli_rpc_result(root);
+    if (obj && !json_is_object(obj)) {
+        fprintf(stderr, "error: expected a block object\n");
         return NULL;
     }
-    const json_t *rpc_err = json_object_get(root, "error");
-    if (rpc_err && !json_is_null(rpc_err)) {
-        const json_t *msg = json_object_get(rpc_err, "message");
-        fprintf(stderr, "error: the JSON-RPC response is an error: %s\n",
-                json_is_string(msg) ? json_string_value(msg) : "(no message)");
-        return NULL;
-    }
-    const json_t *result = json_object_get(root, "result");
-    if (!result) return root;
-    if (json_is_null(result)) {
-        fprintf(stderr, "error: the JSON-RPC result is null (block not found)\n");
-        return NULL;
-    }
-    if (!json_is_object(result)) {
-        fprintf(stderr, "error: the JSON-RPC result is not a block object\n");
-        return NULL;
-    }
-    return result;
+    return obj;
 }
 
 static void inspect_header_print_text(const json_t *obj)
@@ -175,30 +157,14 @@ int cli_inspect_header(int argc, char **argv)
         inspect_header_usage(stdout);
         return CLI_OK;
     }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            as_json = true;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "zkrelay inspect header: unknown option '%s'\n", argv[i]);
-            inspect_header_usage(stderr);
-            return CLI_USAGE;
-        } else if (path) {
-            fprintf(stderr, "zkrelay inspect header: more than one input ('%s', '%s')\n", path,
-                    argv[i]);
-            return CLI_USAGE;
-        } else {
-            path = argv[i];
-        }
-    }
-    if (!path) {
-        fprintf(stderr, "zkrelay inspect header: missing FILE (use - for stdin)\n");
-        inspect_header_usage(stderr);
-        return CLI_USAGE;
-    }
+    const cli_opt opts[] = {{"--json", &as_json, NULL}};
+    int rc =
+        cli_parse_args(&path, "zkrelay inspect header", opts, 1, inspect_header_usage, argc, argv);
+    if (rc != CLI_OK) return rc;
 
     char *text = NULL;
     size_t len = 0;
-    int rc = cli_read_input(&text, &len, path, INSPECT_HEADER_MAX_INPUT);
+    rc = cli_read_input(&text, &len, path, INSPECT_HEADER_MAX_INPUT);
     if (rc != CLI_OK) return rc;
 
     eth_header h;

@@ -13,8 +13,7 @@
 
 #include <jansson.h>
 
-#include "lightclient/hex.h"
-#include "lightclient/receipt.h"
+#include "lightclient/lightclient.h"
 
 /* A block's receipts with all their logs stay far below this (the largest
  * mainnet blocks give a few megabytes of JSON). */
@@ -45,33 +44,12 @@ static void inspect_receipts_usage(FILE *f)
  * NULL after printing why. */
 static const json_t *inspect_receipts_array(const json_t *root)
 {
-    if (json_is_array(root)) return root;
-    if (!json_is_object(root)) {
+    const json_t *arr = cli_rpc_result(root);
+    if (arr && !json_is_array(arr)) {
         fprintf(stderr, "error: expected a JSON array of receipts or a JSON-RPC response\n");
         return NULL;
     }
-    const json_t *rpc_err = json_object_get(root, "error");
-    if (rpc_err && !json_is_null(rpc_err)) {
-        const json_t *msg = json_object_get(rpc_err, "message");
-        fprintf(stderr, "error: the JSON-RPC response is an error: %s\n",
-                json_is_string(msg) ? json_string_value(msg) : "(no message)");
-        return NULL;
-    }
-    const json_t *result = json_object_get(root, "result");
-    if (!result) {
-        fprintf(stderr, "error: the JSON object has no \"result\" (expected a JSON-RPC "
-                        "response or a receipts array)\n");
-        return NULL;
-    }
-    if (json_is_null(result)) {
-        fprintf(stderr, "error: the JSON-RPC result is null (block not found)\n");
-        return NULL;
-    }
-    if (!json_is_array(result)) {
-        fprintf(stderr, "error: the JSON-RPC result is not an array of receipts\n");
-        return NULL;
-    }
-    return result;
+    return arr;
 }
 
 /* Counts receipts per type. Returns CLI_OK or CLI_FAILURE (message printed). */
@@ -102,43 +80,24 @@ int cli_inspect_receipts(int argc, char **argv)
         inspect_receipts_usage(stdout);
         return CLI_OK;
     }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            as_json = true;
-        } else if (strcmp(argv[i], "--expect-root") == 0) {
-            zk_errbuf err = {{0}, 0};
-            if (i + 1 >= argc) {
-                fprintf(stderr,
-                        "zkrelay inspect receipts: --expect-root needs a 32-byte hex root\n");
-                return CLI_USAGE;
-            }
-            if (hex_decode_fixed(expect, 32, argv[++i], &err) != ZK_OK) {
-                fprintf(stderr, "zkrelay inspect receipts: --expect-root '%s': %s\n", argv[i],
-                        err.msg);
-                return CLI_USAGE;
-            }
-            has_expect = true;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "zkrelay inspect receipts: unknown option '%s'\n", argv[i]);
-            inspect_receipts_usage(stderr);
+    const char *expect_hex = NULL;
+    const cli_opt opts[] = {{"--json", &as_json, NULL}, {"--expect-root", NULL, &expect_hex}};
+    int rc = cli_parse_args(&path, "zkrelay inspect receipts", opts, 2, inspect_receipts_usage,
+                            argc, argv);
+    if (rc != CLI_OK) return rc;
+    if (expect_hex) {
+        zk_errbuf err = {{0}, 0};
+        if (hex_decode_fixed(expect, 32, expect_hex, &err) != ZK_OK) {
+            fprintf(stderr, "zkrelay inspect receipts: --expect-root '%s': %s\n", expect_hex,
+                    err.msg);
             return CLI_USAGE;
-        } else if (path) {
-            fprintf(stderr, "zkrelay inspect receipts: more than one input ('%s', '%s')\n", path,
-                    argv[i]);
-            return CLI_USAGE;
-        } else {
-            path = argv[i];
         }
-    }
-    if (!path) {
-        fprintf(stderr, "zkrelay inspect receipts: missing FILE (use - for stdin)\n");
-        inspect_receipts_usage(stderr);
-        return CLI_USAGE;
+        has_expect = true;
     }
 
     char *text = NULL;
     size_t len = 0;
-    int rc = cli_read_input(&text, &len, path, INSPECT_RECEIPTS_MAX_INPUT);
+    rc = cli_read_input(&text, &len, path, INSPECT_RECEIPTS_MAX_INPUT);
     if (rc != CLI_OK) return rc;
     json_error_t jerr;
     json_t *doc = json_loadb(text, len, JSON_DECODE_ANY, &jerr);

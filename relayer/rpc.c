@@ -15,7 +15,7 @@
 
 #include <curl/curl.h>
 
-#include "lightclient/bytes.h"
+#include "lightclient/lightclient.h"
 
 /* Method names are short identifiers; anything longer is a caller bug. */
 #define RPC_METHOD_MAX 64

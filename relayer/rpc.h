@@ -26,7 +26,7 @@
 
 #include <jansson.h>
 
-#include "lightclient/zk_err.h"
+#include "lightclient/lightclient.h"
 
 /* Tuning of one client. Start from rpc_options_default() and change fields. */
 typedef struct rpc_options {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lightclient/hex.h"
+#include "lightclient/lightclient.h"
 
 static bool block_id_is_valid(rpc_block_id b)
 {

@@ -1,7 +1,11 @@
 #include "harness.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 th_state th;
 
@@ -67,13 +71,33 @@ void th_run(void (*fn)(void), const char *name)
         /* A check failed outside any case (a missing vector file, say). */
         th.failed++;
     }
-    if (cases > 0 && getenv("ZK_TEST_VERBOSE"))
-        fprintf(stderr, "  %s: %d cases\n", name, cases);
+    if (cases > 0 && getenv("ZK_TEST_VERBOSE")) fprintf(stderr, "  %s: %d cases\n", name, cases);
     th.checks_failed = 0;
+}
+
+static char th_tmpdir[512];
+
+static void th_tmp_cleanup(void)
+{
+    if (!th_tmpdir[0]) return;
+    DIR *d = opendir(th_tmpdir);
+    if (d) {
+        struct dirent *e;
+        char path[1024];
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+            snprintf(path, sizeof(path), "%s/%s", th_tmpdir, e->d_name);
+            unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(th_tmpdir);
+    th_tmpdir[0] = '\0';
 }
 
 int th_finish(const char *file)
 {
+    th_tmp_cleanup();
     const char *base = strrchr(file, '/');
     base = base ? base + 1 : file;
     char name[64];
@@ -96,7 +120,9 @@ json_t *th_load_json(const char *rel)
     json_error_t jerr;
     const char *path = th_vector_path(rel);
     json_t *j = json_load_file(path, JSON_ALLOW_NUL, &jerr);
-    if (!j) th_fail(__FILE__, __LINE__, "cannot load vector %s: %s (line %d)", path, jerr.text, jerr.line);
+    if (!j)
+        th_fail(__FILE__, __LINE__, "cannot load vector %s: %s (line %d)", path, jerr.text,
+                jerr.line);
     return j;
 }
 
@@ -140,7 +166,8 @@ uint64_t th_rand64(void)
         th.seed = s ? strtoull(s, NULL, 0) : (uint64_t)time(NULL) ^ ((uint64_t)clock() << 32);
         th_rng = th.seed;
         th_rng_seeded = true;
-        fprintf(stderr, "  random seed %" PRIu64 " (replay with ZK_TEST_SEED=%" PRIu64 ")\n", th.seed, th.seed);
+        fprintf(stderr, "  random seed %" PRIu64 " (replay with ZK_TEST_SEED=%" PRIu64 ")\n",
+                th.seed, th.seed);
     }
     /* splitmix64 */
     uint64_t z = (th_rng += 0x9e3779b97f4a7c15ULL);
@@ -151,5 +178,157 @@ uint64_t th_rand64(void)
 
 void th_rand_bytes(uint8_t *out, size_t n)
 {
-    for (size_t i = 0; i < n; i++) out[i] = (uint8_t)th_rand64();
+    for (size_t i = 0; i < n; i++)
+        out[i] = (uint8_t)th_rand64();
+}
+
+json_t *th_load_io_response(const char *rel)
+{
+    size_t len = 0;
+    uint8_t *data = th_read_file(rel, &len);
+    if (!data) return NULL;
+    json_t *resp = NULL;
+    json_error_t jerr = {0};
+    for (size_t i = 0; i < len && !resp;) {
+        size_t j = i;
+        while (j < len && data[j] != '\n')
+            j++;
+        if (j - i > 3 && memcmp(data + i, "<< ", 3) == 0)
+            resp = json_loadb((const char *)data + i + 3, j - i - 3, 0, &jerr);
+        i = j + 1;
+    }
+    free(data);
+    if (!resp) th_fail(__FILE__, __LINE__, "%s: no response line (%s)", rel, jerr.text);
+    return resp;
+}
+
+json_t *th_load_io_result(const char *rel)
+{
+    json_t *resp = th_load_io_response(rel);
+    if (!resp) return NULL;
+    json_t *res = json_incref(json_object_get(resp, "result"));
+    json_decref(resp);
+    if (!res) th_fail(__FILE__, __LINE__, "%s: response has no result", rel);
+    return res;
+}
+
+static void th_tmp_make(void)
+{
+    if (!th_tmpdir[0]) {
+        const char *base = getenv("TMPDIR");
+        snprintf(th_tmpdir, sizeof(th_tmpdir), "%s/zkrelay-test-XXXXXX",
+                 base && *base ? base : "/tmp");
+        if (!mkdtemp(th_tmpdir)) {
+            fprintf(stderr, "cannot create a temporary directory under %s\n", th_tmpdir);
+            exit(1);
+        }
+    }
+}
+
+const char *th_tmp_path(const char *name)
+{
+    /* Rotating buffers, so that a few paths can be held at once. */
+    static char paths[8][1024];
+    static unsigned next;
+    char *path = paths[next++ % 8];
+    th_tmp_make();
+    snprintf(path, sizeof(paths[0]), "%s/%s", th_tmpdir, name);
+    return path;
+}
+
+bool th_write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return false;
+    bool ok = fwrite(data, 1, len, f) == len;
+    return fclose(f) == 0 && ok;
+}
+
+char *th_read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0, got;
+    char *buf = malloc(cap);
+    while (buf && (got = fread(buf + n, 1, cap - 1 - n, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (buf) buf[n] = '\0';
+    return buf;
+}
+
+th_proc th_run_zkrelay(const char *const *args, size_t nargs, const char *stdin_path)
+{
+    th_proc r = {-1, NULL, NULL};
+    const char *bin = getenv("ZK_BIN");
+    char out_path[1024], err_path[1024];
+    char *argv[32];
+    th_tmp_make();
+    snprintf(out_path, sizeof(out_path), "%s/proc.stdout", th_tmpdir);
+    snprintf(err_path, sizeof(err_path), "%s/proc.stderr", th_tmpdir);
+    if (bin && nargs < 30) {
+        argv[0] = (char *)bin;
+        for (size_t i = 0; i < nargs; i++)
+            argv[1 + i] = (char *)args[i];
+        argv[1 + nargs] = NULL;
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) {
+            int in = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY);
+            int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            if (in < 0 || out < 0 || err < 0) _exit(126);
+            if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
+            execv(bin, argv);
+            _exit(127);
+        }
+        int st = 0;
+        if (pid > 0 && waitpid(pid, &st, 0) == pid) {
+            r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+            r.out = th_read_text(out_path);
+            r.err = th_read_text(err_path);
+        }
+    }
+    if (!r.out) r.out = calloc(1, 1);
+    if (!r.err) r.err = calloc(1, 1);
+    return r;
+}
+
+void th_proc_free(th_proc *p)
+{
+    free(p->out);
+    free(p->err);
+    p->out = p->err = NULL;
+}
+
+bool th_proc_sanitizer_clean(const th_proc *p)
+{
+    return p->err && !strstr(p->err, "Sanitizer") && !strstr(p->err, "runtime error");
+}
+
+const char *th_out_line(const char *out, const char *name)
+{
+    static char val[1024];
+    size_t nl = strlen(name);
+    for (const char *p = out; p && *p;) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len > nl + 2 && strncmp(p, name, nl) == 0 && p[nl] == ':' && p[nl + 1] == ' ') {
+            snprintf(val, sizeof(val), "%.*s", (int)(len - nl - 2), p + nl + 2);
+            return val;
+        }
+        p = e ? e + 1 : NULL;
+    }
+    return NULL;
 }

@@ -32,7 +32,8 @@ typedef struct th_state {
 
 extern th_state th;
 
-void th_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void th_fail(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void th_run(void (*fn)(void), const char *name);
 void th_case_begin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void th_case_end(void);
@@ -44,6 +45,33 @@ const char *th_vector_path(const char *rel);
 json_t *th_load_json(const char *rel);
 /* Reads a whole file under the vectors root into a malloc'd buffer; NULL on failure. */
 uint8_t *th_read_file(const char *rel, size_t *len);
+
+/* The "<< " response line of an execution-apis .io transcript under the vectors
+ * root: the whole JSON-RPC response, or its "result" (new references). A missing
+ * file or line fails the current test and returns NULL. */
+json_t *th_load_io_response(const char *rel);
+json_t *th_load_io_result(const char *rel);
+
+/* A scratch directory for this test binary, made on first use and removed with
+ * its files by th_finish. Returns dir/name in one of 8 rotating static buffers. */
+const char *th_tmp_path(const char *name);
+bool th_write_file(const char *path, const void *data, size_t len);
+/* Reads a whole file (any path) into a NUL-terminated malloc'd buffer, or NULL. */
+char *th_read_text(const char *path);
+
+/* Runs the built zkrelay ($ZK_BIN) with args, stdin from stdin_path (NULL:
+ * /dev/null), and captures stdout and stderr. status is the exit code, or -1
+ * when the process died from a signal or could not start. */
+typedef struct th_proc {
+    int status;
+    char *out, *err; /* never NULL after th_run_zkrelay */
+} th_proc;
+th_proc th_run_zkrelay(const char *const *args, size_t nargs, const char *stdin_path);
+void th_proc_free(th_proc *p);
+/* True when stderr holds no sanitizer report. */
+bool th_proc_sanitizer_clean(const th_proc *p);
+/* The value of the "name: value" line of a command's text output (static buffer), or NULL. */
+const char *th_out_line(const char *out, const char *name);
 
 /* Deterministic PRNG seeded from ZK_TEST_SEED (or time); the seed is printed. */
 uint64_t th_rand64(void);
@@ -65,7 +93,8 @@ void th_rand_bytes(uint8_t *out, size_t n);
 #define CHECK_EQ_INT(a, b)                                                                         \
     do {                                                                                           \
         long long th_a = (long long)(a), th_b = (long long)(b);                                    \
-        if (th_a != th_b) th_fail(__FILE__, __LINE__, "%s == %lld, expected %lld", #a, th_a, th_b); \
+        if (th_a != th_b)                                                                          \
+            th_fail(__FILE__, __LINE__, "%s == %lld, expected %lld", #a, th_a, th_b);              \
     } while (0)
 
 #define CHECK_MEM(a, b, n)                                                                         \

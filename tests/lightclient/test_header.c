@@ -234,28 +234,6 @@ out:
     json_decref(tc);
 }
 
-/* Returns a new reference to the response object of the "<< " line of an
- * execution-apis .io transcript, or NULL. */
-static json_t *io_response(const char *rel)
-{
-    size_t len = 0;
-    uint8_t *data = th_read_file(rel, &len);
-    if (!data) return NULL;
-    json_t *resp = NULL;
-    size_t i = 0;
-    while (i < len && !resp) {
-        size_t j = i;
-        while (j < len && data[j] != '\n')
-            j++;
-        if (j - i > 3 && memcmp(data + i, "<< ", 3) == 0)
-            resp = json_loadb((const char *)data + i + 3, j - i - 3, 0, NULL);
-        i = j + 1;
-    }
-    free(data);
-    CHECK_MSG(resp != NULL, "%s: no response line", rel);
-    return resp;
-}
-
 /* A JSON-RPC block object whose fields hash to its own "hash". */
 static void check_block_object(const json_t *obj)
 {
@@ -290,7 +268,7 @@ TEST(transcripts_with_headers)
     };
     for (size_t i = 0; i < sizeof(blocks) / sizeof(*blocks); i++) {
         CASE_BEGIN("%s", blocks[i]);
-        json_t *resp = io_response(blocks[i]);
+        json_t *resp = th_load_io_response(blocks[i]);
         if (resp) check_block_object(json_object_get(resp, "result"));
         json_decref(resp);
         CASE_END();
@@ -304,7 +282,7 @@ TEST(transcripts_with_headers)
 
     /* debug_getRawHeader gives bare RLP; its hash is the test chain's block. */
     CASE_BEGIN("receipts/execution-apis_debug_getRawHeader_get-block-n.io");
-    json_t *resp = io_response("receipts/execution-apis_debug_getRawHeader_get-block-n.io");
+    json_t *resp = th_load_io_response("receipts/execution-apis_debug_getRawHeader_get-block-n.io");
     json_t *tc = th_load_json("headers/testchain_headers.json");
     if (resp && tc) {
         size_t len = 0;

@@ -85,8 +85,12 @@ TEST(quantities)
     uint8_t be[32];
     CHECK_EQ_INT(hex_parse_quantity256(be, "0x1ff", &err), ZK_OK);
     CHECK(be[30] == 0x01 && be[31] == 0xff && be[29] == 0);
-    CHECK_EQ_INT(hex_parse_quantity256(be, "0x1" "0000000000000000000000000000000000000000000000000000000000000000", &err),
-                 ZK_ERR_RANGE);
+    CHECK_EQ_INT(
+        hex_parse_quantity256(be,
+                              "0x1"
+                              "0000000000000000000000000000000000000000000000000000000000000000",
+                              &err),
+        ZK_ERR_RANGE);
     CHECK_EQ_INT(hex_parse_quantity256(be, "0x00", &err), ZK_ERR_NONCANONICAL);
 }
 
@@ -134,12 +138,13 @@ TEST(capped_buffer)
 
 TEST(error_strings)
 {
-    for (int c = 0; c <= ZK_ERR_INTERNAL; c++) CHECK(strcmp(zk_strerror(c), "unknown error") != 0);
+    for (int c = 0; c <= ZK_ERR_INTERNAL; c++)
+        CHECK(strcmp(zk_strerror(c), "unknown error") != 0);
     zk_errbuf err = {0};
     CHECK_EQ_INT(zk_fail(&err, ZK_ERR_IO, "inner %d", 7), ZK_ERR_IO);
     CHECK_EQ_INT(zk_fail_wrap(&err, ZK_ERR_IO, "outer"), ZK_ERR_IO);
     CHECK(strcmp(err.msg, "outer: inner 7") == 0);
 }
 
-TEST_MAIN(RUN(hex_decode_forms); RUN(hex_decode_rejects); RUN(hex_roundtrip_random); RUN(quantities);
-          RUN(cursor_and_be); RUN(capped_buffer); RUN(error_strings))
+TEST_MAIN(RUN(hex_decode_forms); RUN(hex_decode_rejects); RUN(hex_roundtrip_random);
+          RUN(quantities); RUN(cursor_and_be); RUN(capped_buffer); RUN(error_strings))

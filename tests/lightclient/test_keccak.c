@@ -19,7 +19,8 @@ static const char *kat_value(const char *line, const char *key)
 static void strip(char *s)
 {
     size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1])) s[--n] = '\0';
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
 }
 
 TEST(short_msg_kat)
@@ -96,10 +97,12 @@ TEST(keccakf_trace)
             CHECK_EQ_INT(read_state(f, out), 0);
             CASE_BEGIN("KeccakF-1600 example %d", examples + 1);
             uint64_t st[25];
-            for (int i = 0; i < 25; i++) st[i] = le64_load(in + 8 * i);
+            for (int i = 0; i < 25; i++)
+                st[i] = le64_load(in + 8 * i);
             keccakf1600(st);
             uint8_t got[200];
-            for (int i = 0; i < 25; i++) le64_store(got + 8 * i, st[i]);
+            for (int i = 0; i < 25; i++)
+                le64_store(got + 8 * i, st[i]);
             CHECK_MEM(got, out, 200);
             CASE_END();
             examples++;
@@ -129,11 +132,13 @@ TEST(extremely_long_kat)
     CHECK(repeat > 0 && strlen(text) == 64);
     /* Hash 1 GiB without holding it: feed a 64 KiB block of repeated text. */
     static uint8_t block[1024 * 64];
-    for (size_t i = 0; i < sizeof(block); i += 64) memcpy(block + i, text, 64);
+    for (size_t i = 0; i < sizeof(block); i += 64)
+        memcpy(block + i, text, 64);
     keccak256_ctx ctx;
     keccak256_init(&ctx);
     long per_block = (long)sizeof(block) / 64, left = repeat;
-    for (; left >= per_block; left -= per_block) keccak256_update(&ctx, block, sizeof(block));
+    for (; left >= per_block; left -= per_block)
+        keccak256_update(&ctx, block, sizeof(block));
     keccak256_update(&ctx, block, (size_t)left * 64);
     keccak256_final(&ctx, got);
     CHECK_MEM(got, md, 32);
@@ -144,18 +149,18 @@ TEST(known_ethereum_values)
 {
     uint8_t got[32], want[32];
     keccak256(got, NULL, 0);
-    CHECK_EQ_INT(hex_decode_fixed(want, 32,
-                                  "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470",
-                                  NULL),
-                 ZK_OK);
+    CHECK_EQ_INT(
+        hex_decode_fixed(want, 32,
+                         "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470", NULL),
+        ZK_OK);
     CHECK_MEM(got, want, 32);
     /* The empty trie root: keccak256(rlp("")) = keccak256(0x80). */
     const uint8_t empty_rlp = 0x80;
     keccak256(got, &empty_rlp, 1);
-    CHECK_EQ_INT(hex_decode_fixed(want, 32,
-                                  "56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421",
-                                  NULL),
-                 ZK_OK);
+    CHECK_EQ_INT(
+        hex_decode_fixed(want, 32,
+                         "56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421", NULL),
+        ZK_OK);
     CHECK_MEM(got, want, 32);
     /* One flipped input bit changes the digest. */
     uint8_t one = 0x81;
@@ -173,7 +178,8 @@ TEST(incremental_matches_oneshot)
         keccak256(a, data, lens[i]);
         keccak256_ctx ctx;
         keccak256_init(&ctx);
-        for (size_t j = 0; j < lens[i]; j++) keccak256_update(&ctx, data + j, 1);
+        for (size_t j = 0; j < lens[i]; j++)
+            keccak256_update(&ctx, data + j, 1);
         keccak256_final(&ctx, b);
         CHECK_MEM(a, b, 32);
     }
@@ -184,5 +190,5 @@ TEST(incremental_matches_oneshot)
     CHECK_MEM(a, b, 32);
 }
 
-TEST_MAIN(RUN(short_msg_kat); RUN(keccakf_trace); RUN(extremely_long_kat); RUN(known_ethereum_values);
-          RUN(incremental_matches_oneshot))
+TEST_MAIN(RUN(short_msg_kat); RUN(keccakf_trace); RUN(extremely_long_kat);
+          RUN(known_ethereum_values); RUN(incremental_matches_oneshot))

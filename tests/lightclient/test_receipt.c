@@ -12,36 +12,6 @@
 #include "lightclient/receipt.h"
 #include "lightclient/rlp.h"
 
-/* The "result" of the `<< ` response line of an execution-apis .io file (new
- * reference), or NULL after failing the test. */
-static json_t *io_result(const char *rel)
-{
-    size_t len;
-    uint8_t *buf = th_read_file(rel, &len);
-    if (!buf) return NULL;
-    json_t *res = NULL;
-    size_t i = 0;
-    while (i < len) {
-        size_t e = i;
-        while (e < len && buf[e] != '\n')
-            e++;
-        if (e - i > 3 && memcmp(buf + i, "<< ", 3) == 0) {
-            json_error_t jerr;
-            json_t *doc = json_loadb((const char *)buf + i + 3, e - i - 3, 0, &jerr);
-            CHECK_MSG(doc != NULL, "%s: bad response JSON: %s", rel, jerr.text);
-            if (doc) {
-                res = json_incref(json_object_get(doc, "result"));
-                json_decref(doc);
-            }
-            break;
-        }
-        i = e + 1;
-    }
-    CHECK_MSG(res != NULL, "%s: no response result", rel);
-    free(buf);
-    return res;
-}
-
 static bool field32(uint8_t out[32], const json_t *obj, const char *key)
 {
     const char *s = json_string_value(json_object_get(obj, key));
@@ -132,8 +102,8 @@ TEST(execution_apis_blocks)
          "receipts/execution-apis_eth_getBlockByHash_get-block-by-hash.io"},
     };
     for (size_t p = 0; p < sizeof(pairs) / sizeof(*pairs); p++) {
-        json_t *receipts = io_result(pairs[p][0]);
-        json_t *block = io_result(pairs[p][1]);
+        json_t *receipts = th_load_io_result(pairs[p][0]);
+        json_t *block = th_load_io_result(pairs[p][1]);
         if (receipts && block) check_block_receipts(strrchr(pairs[p][0], '/') + 1, receipts, block);
         json_decref(receipts);
         json_decref(block);
@@ -154,8 +124,8 @@ static bool raw_header_receipts_root(uint8_t out[32], const uint8_t *hdr, size_t
 
 TEST(pre_byzantium_raw_receipts)
 {
-    json_t *raw = io_result("receipts/execution-apis_debug_getRawReceipts_get-block-n.io");
-    json_t *hdr = io_result("receipts/execution-apis_debug_getRawHeader_get-block-n.io");
+    json_t *raw = th_load_io_result("receipts/execution-apis_debug_getRawReceipts_get-block-n.io");
+    json_t *hdr = th_load_io_result("receipts/execution-apis_debug_getRawHeader_get-block-n.io");
     if (!raw || !hdr) goto out;
     uint8_t *h;
     size_t hl;
@@ -626,8 +596,8 @@ TEST(strict_decoding)
  * or decodes to something that re-encodes to exactly the mutated bytes. */
 TEST(mutations_never_accept_noncanonical)
 {
-    json_t *receipts =
-        io_result("receipts/execution-apis_eth_getBlockReceipts_get-block-receipts-latest.io");
+    json_t *receipts = th_load_io_result(
+        "receipts/execution-apis_eth_getBlockReceipts_get-block-receipts-latest.io");
     if (!receipts) return;
     uint8_t **vals;
     size_t *lens;

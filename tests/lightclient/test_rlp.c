@@ -195,7 +195,8 @@ static void check_decode_roundtrip(const uint8_t *in, size_t len, int *accepted)
     buf_init(&b, 0);
     CHECK_EQ_INT(reencode(&b, &it), ZK_OK);
     CHECK_MSG(b.len == len && memcmp(b.data, in, len) == 0,
-              "accepted non-canonical input of %zu bytes %02x %02x", len, in[0], len > 1 ? in[1] : 0);
+              "accepted non-canonical input of %zu bytes %02x %02x", len, in[0],
+              len > 1 ? in[1] : 0);
     buf_clear(&b);
 }
 
@@ -226,7 +227,8 @@ static void random_tree(zk_buf *b, int depth)
     if (depth < 4 && (r & 3) == 0) {
         size_t mark, n = (r >> 8) % 6;
         rlp_list_begin(b, &mark);
-        for (size_t i = 0; i < n; i++) random_tree(b, depth + 1);
+        for (size_t i = 0; i < n; i++)
+            random_tree(b, depth + 1);
         CHECK_EQ_INT(rlp_list_end(b, mark), ZK_OK);
         return;
     }
@@ -281,8 +283,10 @@ TEST(rejects_named_faults)
         zk_buf b;
         size_t marks[RLP_MAX_DEPTH + 1];
         buf_init(&b, 0);
-        for (size_t i = 0; i < d; i++) rlp_list_begin(&b, &marks[i]);
-        for (size_t i = d; i-- > 0;) CHECK_EQ_INT(rlp_list_end(&b, marks[i]), ZK_OK);
+        for (size_t i = 0; i < d; i++)
+            rlp_list_begin(&b, &marks[i]);
+        for (size_t i = d; i-- > 0;)
+            CHECK_EQ_INT(rlp_list_end(&b, marks[i]), ZK_OK);
         int rc = rlp_decode(&it, b.data, b.len, &err);
         CHECK_EQ_INT(rc, d <= RLP_MAX_DEPTH ? ZK_OK : ZK_ERR_RANGE);
         buf_clear(&b);
@@ -307,7 +311,8 @@ TEST(rejects_named_faults)
 
 TEST(list_helpers)
 {
-    static const uint8_t l[] = {0xcc, 0x83, 'd', 'o', 'g', 0x83, 'g', 'o', 'd', 0x83, 'c', 'a', 't'};
+    static const uint8_t l[] = {0xcc, 0x83, 'd',  'o', 'g', 0x83, 'g',
+                                'o',  'd',  0x83, 'c', 'a', 't'};
     rlp_item it, items[3];
     size_t n = 0;
     CHECK_EQ_INT(rlp_decode(&it, l, sizeof(l), NULL), ZK_OK);

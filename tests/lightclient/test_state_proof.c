@@ -10,34 +10,6 @@
 #include "lightclient/rlp.h"
 #include "lightclient/state_proof.h"
 
-static json_t *io_result(const char *rel)
-{
-    size_t len;
-    uint8_t *buf = th_read_file(rel, &len);
-    if (!buf) return NULL;
-    json_t *res = NULL;
-    size_t i = 0;
-    while (i < len) {
-        size_t e = i;
-        while (e < len && buf[e] != '\n')
-            e++;
-        if (e - i > 3 && memcmp(buf + i, "<< ", 3) == 0) {
-            json_error_t jerr;
-            json_t *doc = json_loadb((const char *)buf + i + 3, e - i - 3, 0, &jerr);
-            CHECK_MSG(doc != NULL, "%s: bad response JSON: %s", rel, jerr.text);
-            if (doc) {
-                res = json_incref(json_object_get(doc, "result"));
-                json_decref(doc);
-            }
-            break;
-        }
-        i = e + 1;
-    }
-    CHECK_MSG(res != NULL, "%s: no response result", rel);
-    free(buf);
-    return res;
-}
-
 static bool state_root_of(uint8_t out[32], const json_t *block)
 {
     const char *s = json_string_value(json_object_get(block, "stateRoot"));
@@ -67,8 +39,8 @@ static const vec vectors[] = {
 
 static bool load_vec(const vec *v, json_t **proof, uint8_t root[32])
 {
-    *proof = v->proof_is_io ? io_result(v->proof) : th_load_json(v->proof);
-    json_t *block = v->block_is_io ? io_result(v->block) : th_load_json(v->block);
+    *proof = v->proof_is_io ? th_load_io_result(v->proof) : th_load_json(v->proof);
+    json_t *block = v->block_is_io ? th_load_io_result(v->block) : th_load_json(v->block);
     bool ok = *proof && block && state_root_of(root, block);
     json_decref(block);
     if (!ok) {

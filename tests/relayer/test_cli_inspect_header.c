@@ -7,118 +7,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef struct cli_result {
-    int status; /* exit code, or -1 when the process died from a signal */
-    char *out, *err;
-} cli_result;
-
-static char tmpdir[256];
-
-static void result_free(cli_result *r)
+/* Runs $ZK_BIN inspect header args... */
+static th_proc run_cli(const char *const *args, size_t nargs, const char *stdin_path)
 {
-    free(r->out);
-    free(r->err);
-    r->out = r->err = NULL;
-}
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - 1 - n, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf) buf[n] = '\0';
-    return buf;
-}
-
-static bool write_text(const char *path, const char *text, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) return false;
-    bool ok = fwrite(text, 1, len, f) == len;
-    return fclose(f) == 0 && ok;
-}
-
-static const char *tmp_path(const char *name)
-{
-    static char path[512];
-    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-    return path;
-}
-
-/* Runs $ZK_BIN inspect header args..., stdin from stdin_path (or /dev/null);
- * captures stdout and stderr. */
-static cli_result run_cli(const char *const *args, size_t nargs, const char *stdin_path)
-{
-    cli_result r = {-1, NULL, NULL};
-    const char *bin = getenv("ZK_BIN");
-    char out_path[512], err_path[512];
-    snprintf(out_path, sizeof(out_path), "%s/stdout", tmpdir);
-    snprintf(err_path, sizeof(err_path), "%s/stderr", tmpdir);
-    char *argv[16];
-    if (!bin || nargs > 12) return r;
-    argv[0] = (char *)bin;
-    argv[1] = (char *)"inspect";
-    argv[2] = (char *)"header";
+    const char *argv[16] = {"inspect", "header"};
+    if (nargs > 14) nargs = 14;
     for (size_t i = 0; i < nargs; i++)
-        argv[3 + i] = (char *)args[i];
-    argv[3 + nargs] = NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) return r;
-    if (pid == 0) {
-        int in = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY);
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (in < 0 || out < 0 || err < 0) _exit(126);
-        if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
-        execv(bin, argv);
-        _exit(127);
-    }
-    int st = 0;
-    if (waitpid(pid, &st, 0) != pid) return r;
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.out = read_text(out_path);
-    r.err = read_text(err_path);
-    if (!r.out) r.out = calloc(1, 1);
-    if (!r.err) r.err = calloc(1, 1);
-    return r;
-}
-
-/* The value of the "name: value" line of the text output (static buffer). */
-static const char *out_line(const char *out, const char *name)
-{
-    static char val[1024];
-    size_t nl = strlen(name);
-    for (const char *p = out; p && *p;) {
-        const char *e = strchr(p, '\n');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len > nl + 2 && strncmp(p, name, nl) == 0 && p[nl] == ':' && p[nl + 1] == ' ') {
-            snprintf(val, sizeof(val), "%.*s", (int)(len - nl - 2), p + nl + 2);
-            return val;
-        }
-        p = e ? e + 1 : NULL;
-    }
-    return NULL;
-}
-
-static bool sanitizer_clean(const cli_result *r)
-{
-    return r->err && !strstr(r->err, "Sanitizer") && !strstr(r->err, "runtime error");
+        argv[2 + i] = args[i];
+    return th_run_zkrelay(argv, 2 + nargs, stdin_path);
 }
 
 static bool streq(const char *a, const char *b)
@@ -152,21 +48,21 @@ TEST(vectors)
         const char *layout = json_string_value(json_object_get(e, "layout"));
         const char *rlp = json_string_value(json_object_get(e, "rlp"));
         json_t *hdr = json_object_get(e, "header");
-        const char *path = tmp_path("header.json");
+        const char *path = th_tmp_path("header.json");
 
         CASE_BEGIN("%s: JSON file", name);
         CHECK_EQ_INT(json_dump_file(hdr, path, 0), 0);
         const char *args[] = {path};
-        cli_result r = run_cli(args, 1, NULL);
+        th_proc r = run_cli(args, 1, NULL);
         CHECK_EQ_INT(r.status, 0);
-        CHECK_MSG(streq(out_line(r.out, "hash"), hash), "printed hash %s, want %s",
-                  out_line(r.out, "hash"), hash);
-        CHECK(streq(out_line(r.out, "fork"), layout));
-        CHECK(streq(out_line(r.out, "hashMatches"), "true"));
-        CHECK(streq(out_line(r.out, "parentHash"),
+        CHECK_MSG(streq(th_out_line(r.out, "hash"), hash), "printed hash %s, want %s",
+                  th_out_line(r.out, "hash"), hash);
+        CHECK(streq(th_out_line(r.out, "fork"), layout));
+        CHECK(streq(th_out_line(r.out, "hashMatches"), "true"));
+        CHECK(streq(th_out_line(r.out, "parentHash"),
                     json_string_value(json_object_get(hdr, "parentHash"))));
-        CHECK(sanitizer_clean(&r));
-        result_free(&r);
+        CHECK(th_proc_sanitizer_clean(&r));
+        th_proc_free(&r);
         CASE_END();
 
         CASE_BEGIN("%s: JSON-RPC response on stdin, --json", name);
@@ -184,8 +80,8 @@ TEST(vectors)
         CHECK(streq(json_string_value(json_object_get(out, "stateRoot")),
                     json_string_value(json_object_get(hdr, "stateRoot"))));
         json_decref(out);
-        CHECK(sanitizer_clean(&r));
-        result_free(&r);
+        CHECK(th_proc_sanitizer_clean(&r));
+        th_proc_free(&r);
         CASE_END();
 
         CASE_BEGIN("%s: RLP hex", name);
@@ -193,16 +89,16 @@ TEST(vectors)
         char *text = malloc(strlen(rlp) + 8);
         if (text) {
             int n = snprintf(text, strlen(rlp) + 8, "  %s\n\n", (i % 2) ? rlp : rlp + 2);
-            CHECK(write_text(path, text, (size_t)n));
+            CHECK(th_write_file(path, text, (size_t)n));
             free(text);
         }
         r = run_cli(args, 1, NULL);
         CHECK_EQ_INT(r.status, 0);
-        CHECK(streq(out_line(r.out, "hash"), hash));
-        CHECK(streq(out_line(r.out, "fork"), layout));
-        CHECK(out_line(r.out, "hashMatches") == NULL); /* RLP names no hash */
-        CHECK(sanitizer_clean(&r));
-        result_free(&r);
+        CHECK(streq(th_out_line(r.out, "hash"), hash));
+        CHECK(streq(th_out_line(r.out, "fork"), layout));
+        CHECK(th_out_line(r.out, "hashMatches") == NULL); /* RLP names no hash */
+        CHECK(th_proc_sanitizer_clean(&r));
+        th_proc_free(&r);
         CASE_END();
     }
     json_decref(root);
@@ -214,7 +110,7 @@ TEST(tampered_hash)
 {
     json_t *root = th_load_json("headers/headers.json");
     if (!root) return;
-    const char *path = tmp_path("tampered.json");
+    const char *path = th_tmp_path("tampered.json");
     size_t i;
     json_t *e;
     json_array_foreach(root, i, e)
@@ -228,12 +124,12 @@ TEST(tampered_hash)
         json_object_set_new(hdr, "hash", json_string(bad));
         CHECK_EQ_INT(json_dump_file(hdr, path, 0), 0);
         const char *args[] = {path};
-        cli_result r = run_cli(args, 1, NULL);
+        th_proc r = run_cli(args, 1, NULL);
         CHECK_EQ_INT(r.status, 3);
-        CHECK(streq(out_line(r.out, "hash"), hash));
-        CHECK(streq(out_line(r.out, "hashMatches"), "false"));
+        CHECK(streq(th_out_line(r.out, "hash"), hash));
+        CHECK(streq(th_out_line(r.out, "hashMatches"), "false"));
         CHECK(r.err && strstr(r.err, hash) && strstr(r.err, bad));
-        result_free(&r);
+        th_proc_free(&r);
 
         /* Same with --json. */
         const char *args2[] = {path, "--json"};
@@ -244,7 +140,7 @@ TEST(tampered_hash)
         CHECK(streq(json_string_value(json_object_get(out, "hash")), hash));
         CHECK(json_is_false(json_object_get(out, "hashMatches")));
         json_decref(out);
-        result_free(&r);
+        th_proc_free(&r);
 
         /* Changing a field instead of the hash is caught the same way. */
         json_decref(hdr);
@@ -253,8 +149,8 @@ TEST(tampered_hash)
         CHECK_EQ_INT(json_dump_file(hdr, path, 0), 0);
         r = run_cli(args, 1, NULL);
         CHECK_EQ_INT(r.status, 3);
-        CHECK(!streq(out_line(r.out, "hash"), hash));
-        result_free(&r);
+        CHECK(!streq(th_out_line(r.out, "hash"), hash));
+        th_proc_free(&r);
         json_decref(hdr);
         CASE_END();
     }
@@ -282,17 +178,17 @@ TEST(bad_inputs)
         "{\"parentHash\":\"0x00\"}",
         "\x01\x02\xff\xfe",
     };
-    const char *path = tmp_path("bad.txt");
+    const char *path = th_tmp_path("bad.txt");
     const char *args[] = {path};
     for (size_t i = 0; i < sizeof(inputs) / sizeof(*inputs); i++) {
         CASE_BEGIN("bad input %zu", i);
-        CHECK(write_text(path, inputs[i], strlen(inputs[i])));
-        cli_result r = run_cli(args, 1, NULL);
+        CHECK(th_write_file(path, inputs[i], strlen(inputs[i])));
+        th_proc r = run_cli(args, 1, NULL);
         CHECK_MSG(r.status == 1, "input %zu: exit %d", i, r.status);
         CHECK(r.out && r.out[0] == '\0');
         CHECK(r.err && r.err[0] != '\0');
-        CHECK(sanitizer_clean(&r));
-        result_free(&r);
+        CHECK(th_proc_sanitizer_clean(&r));
+        th_proc_free(&r);
         CASE_END();
     }
 
@@ -302,11 +198,11 @@ TEST(bad_inputs)
     json_t *e = json_array_get(root, json_array_size(root) - 1);
     const char *rlp = json_string_value(json_object_get(e, "rlp"));
     CASE_BEGIN("truncated RLP hex");
-    CHECK(rlp && write_text(path, rlp, strlen(rlp) - 2));
-    cli_result r = run_cli(args, 1, NULL);
+    CHECK(rlp && th_write_file(path, rlp, strlen(rlp) - 2));
+    th_proc r = run_cli(args, 1, NULL);
     CHECK_EQ_INT(r.status, 1);
-    CHECK(sanitizer_clean(&r));
-    result_free(&r);
+    CHECK(th_proc_sanitizer_clean(&r));
+    th_proc_free(&r);
     CASE_END();
 
     CASE_BEGIN("leading-zero quantity");
@@ -316,7 +212,7 @@ TEST(bad_inputs)
     r = run_cli(args, 1, NULL);
     CHECK_EQ_INT(r.status, 1);
     CHECK(r.err && strstr(r.err, "gasLimit"));
-    result_free(&r);
+    th_proc_free(&r);
     json_decref(hdr);
     CASE_END();
 
@@ -327,7 +223,7 @@ TEST(bad_inputs)
     r = run_cli(args, 1, NULL);
     CHECK_EQ_INT(r.status, 1);
     CHECK(r.err && strstr(r.err, "withdrawalsRoot"));
-    result_free(&r);
+    th_proc_free(&r);
     json_decref(hdr);
     CASE_END();
     json_decref(root);
@@ -337,11 +233,11 @@ TEST(bad_inputs)
         uint8_t junk[512];
         th_rand_bytes(junk, sizeof(junk));
         junk[0] = (uint8_t)(k == 0 ? '{' : junk[0] | 0x80);
-        CHECK(write_text(path, (const char *)junk, sizeof(junk)));
+        CHECK(th_write_file(path, (const char *)junk, sizeof(junk)));
         r = run_cli(args, 1, NULL);
         CHECK_EQ_INT(r.status, 1);
-        CHECK(sanitizer_clean(&r));
-        result_free(&r);
+        CHECK(th_proc_sanitizer_clean(&r));
+        th_proc_free(&r);
         CASE_END();
     }
 }
@@ -363,34 +259,19 @@ TEST(usage)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
         CASE_BEGIN("usage case %zu (%s)", i, cases[i].args[0] ? cases[i].args[0] : "no args");
-        cli_result r = run_cli(cases[i].args, cases[i].n, NULL);
+        th_proc r = run_cli(cases[i].args, cases[i].n, NULL);
         CHECK_EQ_INT(r.status, cases[i].status);
         if (cases[i].status == 0)
             CHECK(r.out && strstr(r.out, "usage: zkrelay inspect header"));
         else
             CHECK(r.err && r.err[0] != '\0');
-        result_free(&r);
+        th_proc_free(&r);
         CASE_END();
     }
 }
 
-static void cleanup_tmpdir(void)
-{
-    static const char *const names[] = {"stdout", "stderr", "header.json", "tampered.json",
-                                        "bad.txt"};
-    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-        unlink(tmp_path(names[i]));
-    rmdir(tmpdir);
-}
-
 int main(void)
 {
-    snprintf(tmpdir, sizeof(tmpdir), "%s/zkrelay-cli-header-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (!mkdtemp(tmpdir)) {
-        fprintf(stderr, "cannot create a temporary directory\n");
-        return 1;
-    }
     RUN(binary_is_set);
     if (getenv("ZK_BIN")) {
         RUN(vectors);
@@ -398,6 +279,5 @@ int main(void)
         RUN(bad_inputs);
         RUN(usage);
     }
-    cleanup_tmpdir();
     return th_finish(__FILE__);
 }

@@ -1,6 +1,6 @@
 /* `zkrelay inspect receipts` end to end: runs the built binary ($ZK_BIN) on the
  * receipt vectors (bare arrays and whole JSON-RPC responses written to a
- * mkdtemp directory) and checks the printed counts and roots against the
+ * scratch directory) and checks the printed counts and roots against the
  * headers' receiptsRoot, the exit codes, and tampered or malformed inputs. */
 #include "harness.h"
 
@@ -9,57 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef struct cli_result {
-    int status; /* exit code, or -1 when the process died from a signal */
-    char *out, *err;
-} cli_result;
-
-static char tmpdir[256];
-
-static void result_free(cli_result *r)
-{
-    free(r->out);
-    free(r->err);
-    r->out = r->err = NULL;
-}
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - 1 - n, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf) buf[n] = '\0';
-    return buf;
-}
-
-static const char *tmp_path(const char *name)
-{
-    static char path[512];
-    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-    return path;
-}
-
 static bool write_text(const char *name, const char *text, size_t len)
 {
-    FILE *f = fopen(tmp_path(name), "wb");
-    if (!f) return false;
-    bool ok = fwrite(text, 1, len, f) == len;
-    return fclose(f) == 0 && ok;
+    return th_write_file(th_tmp_path(name), text, len);
 }
 
 static bool write_json(const char *name, const json_t *j)
@@ -70,93 +22,19 @@ static bool write_json(const char *name, const json_t *j)
     return ok;
 }
 
-/* Runs $ZK_BIN inspect receipts args... with stdin from stdin_path (or
- * /dev/null) and captures stdout and stderr. */
-static cli_result run_cli(const char *const *args, size_t nargs, const char *stdin_path)
+/* Runs $ZK_BIN inspect receipts args... */
+static th_proc run_cli(const char *const *args, size_t nargs, const char *stdin_path)
 {
-    cli_result r = {-1, NULL, NULL};
-    const char *bin = getenv("ZK_BIN");
-    char out_path[512], err_path[512], in_path[512];
-    snprintf(out_path, sizeof(out_path), "%s/stdout", tmpdir);
-    snprintf(err_path, sizeof(err_path), "%s/stderr", tmpdir);
-    snprintf(in_path, sizeof(in_path), "%s", stdin_path ? stdin_path : "/dev/null");
-    char *argv[16];
-    if (!bin || nargs > 12) return r;
-    argv[0] = (char *)bin;
-    argv[1] = (char *)"inspect";
-    argv[2] = (char *)"receipts";
+    const char *argv[16] = {"inspect", "receipts"};
+    if (nargs > 14) nargs = 14;
     for (size_t i = 0; i < nargs; i++)
-        argv[3 + i] = (char *)args[i];
-    argv[3 + nargs] = NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) return r;
-    if (pid == 0) {
-        int in = open(in_path, O_RDONLY);
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (in < 0 || out < 0 || err < 0) _exit(126);
-        if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
-        execv(bin, argv);
-        _exit(127);
-    }
-    int st = 0;
-    if (waitpid(pid, &st, 0) != pid) return r;
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.out = read_text(out_path);
-    r.err = read_text(err_path);
-    if (!r.out) r.out = calloc(1, 1);
-    if (!r.err) r.err = calloc(1, 1);
-    return r;
-}
-
-/* The value of the "name: value" line of the text output (static buffer). */
-static const char *out_line(const char *out, const char *name)
-{
-    static char val[1024];
-    size_t nl = strlen(name);
-    for (const char *p = out; p && *p;) {
-        const char *e = strchr(p, '\n');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len > nl + 2 && strncmp(p, name, nl) == 0 && p[nl] == ':' && p[nl + 1] == ' ') {
-            snprintf(val, sizeof(val), "%.*s", (int)(len - nl - 2), p + nl + 2);
-            return val;
-        }
-        p = e ? e + 1 : NULL;
-    }
-    return NULL;
-}
-
-static bool sanitizer_clean(const cli_result *r)
-{
-    return r->err && !strstr(r->err, "Sanitizer") && !strstr(r->err, "runtime error");
+        argv[2 + i] = args[i];
+    return th_run_zkrelay(argv, 2 + nargs, stdin_path);
 }
 
 static bool streq(const char *a, const char *b)
 {
     return a && b && strcmp(a, b) == 0;
-}
-
-/* The `<< ` response line of an .io file: the whole JSON-RPC response (new). */
-static json_t *io_response(const char *rel)
-{
-    size_t len;
-    uint8_t *buf = th_read_file(rel, &len);
-    if (!buf) return NULL;
-    json_t *doc = NULL;
-    for (size_t i = 0; i < len;) {
-        size_t e = i;
-        while (e < len && buf[e] != '\n')
-            e++;
-        if (e - i > 3 && memcmp(buf + i, "<< ", 3) == 0) {
-            doc = json_loadb((const char *)buf + i + 3, e - i - 3, 0, NULL);
-            break;
-        }
-        i = e + 1;
-    }
-    CHECK_MSG(doc != NULL, "%s: no JSON-RPC response line", rel);
-    free(buf);
-    return doc;
 }
 
 TEST(binary_is_set)
@@ -169,23 +47,23 @@ TEST(binary_is_set)
 TEST(help)
 {
     const char *a[] = {"--help"};
-    cli_result r = run_cli(a, 1, NULL);
+    th_proc r = run_cli(a, 1, NULL);
     CHECK_EQ_INT(r.status, 0);
     CHECK(r.out && strstr(r.out, "usage: zkrelay inspect receipts") != NULL);
     CHECK(r.out && strstr(r.out, "--expect-root") != NULL);
-    result_free(&r);
+    th_proc_free(&r);
     /* The inspect level lists the command. */
     const char *bin = getenv("ZK_BIN");
     if (bin) {
-        cli_result r2 = {-1, NULL, NULL};
+        th_proc r2 = {-1, NULL, NULL};
         char cmd[1200];
         snprintf(cmd, sizeof(cmd), "'%s' inspect --help > '%s' 2>&1", bin,
-                 tmp_path("inspect_help"));
+                 th_tmp_path("inspect_help"));
         int st = system(cmd);
         CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-        r2.out = read_text(tmp_path("inspect_help"));
+        r2.out = th_read_text(th_tmp_path("inspect_help"));
         CHECK(r2.out && strstr(r2.out, "receipts") != NULL);
-        result_free(&r2);
+        th_proc_free(&r2);
     }
 }
 
@@ -206,15 +84,15 @@ TEST(helios_block)
 
     CASE_BEGIN("helios receipts: text output");
     const char *a1[] = {file};
-    cli_result r = run_cli(a1, 1, NULL);
+    th_proc r = run_cli(a1, 1, NULL);
     CHECK_EQ_INT(r.status, 0);
-    CHECK(streq(out_line(r.out, "receipts"), "202"));
-    CHECK(streq(out_line(r.out, "type 0x0"), "12"));
-    CHECK(streq(out_line(r.out, "type 0x2"), "190"));
-    CHECK(out_line(r.out, "type 0x1") == NULL);
-    CHECK(streq(out_line(r.out, "receiptsRoot"), want));
-    CHECK(sanitizer_clean(&r));
-    result_free(&r);
+    CHECK(streq(th_out_line(r.out, "receipts"), "202"));
+    CHECK(streq(th_out_line(r.out, "type 0x0"), "12"));
+    CHECK(streq(th_out_line(r.out, "type 0x2"), "190"));
+    CHECK(th_out_line(r.out, "type 0x1") == NULL);
+    CHECK(streq(th_out_line(r.out, "receiptsRoot"), want));
+    CHECK(th_proc_sanitizer_clean(&r));
+    th_proc_free(&r);
     CASE_END();
 
     CASE_BEGIN("helios receipts: --json and --expect-root");
@@ -227,8 +105,8 @@ TEST(helios_block)
     CHECK_EQ_INT(json_integer_value(json_object_get(j, "count")), 202);
     CHECK(streq(json_str(j, "receiptsRoot"), want));
     json_decref(j);
-    CHECK(sanitizer_clean(&r));
-    result_free(&r);
+    CHECK(th_proc_sanitizer_clean(&r));
+    th_proc_free(&r);
     CASE_END();
 
     CASE_BEGIN("helios receipts: wrong --expect-root exits 3");
@@ -239,8 +117,8 @@ TEST(helios_block)
     r = run_cli(a3, 3, NULL);
     CHECK_EQ_INT(r.status, 3);
     CHECK(strstr(r.err, "mismatch") != NULL);
-    CHECK(streq(out_line(r.out, "receiptsRoot"), want)); /* the computed root is still printed */
-    result_free(&r);
+    CHECK(streq(th_out_line(r.out, "receiptsRoot"), want)); /* the computed root is still printed */
+    th_proc_free(&r);
     CASE_END();
 
     CASE_BEGIN("helios receipts: tampered log exits 3");
@@ -263,14 +141,14 @@ TEST(helios_block)
         }
         CHECK(done);
         CHECK(write_json("tampered.json", arr));
-        const char *a4[] = {"--expect-root", want, tmp_path("tampered.json")};
+        const char *a4[] = {"--expect-root", want, th_tmp_path("tampered.json")};
         r = run_cli(a4, 3, NULL);
         CHECK_EQ_INT(r.status, 3);
         CHECK(strstr(r.err, "mismatch") != NULL);
-        const char *got = out_line(r.out, "receiptsRoot");
+        const char *got = th_out_line(r.out, "receiptsRoot");
         CHECK(got && !streq(got, want));
-        CHECK(sanitizer_clean(&r));
-        result_free(&r);
+        CHECK(th_proc_sanitizer_clean(&r));
+        th_proc_free(&r);
         json_decref(arr);
     }
     CASE_END();
@@ -290,31 +168,31 @@ TEST(execution_apis_responses)
     };
     for (size_t p = 0; p < sizeof(pairs) / sizeof(*pairs); p++) {
         CASE_BEGIN("%s", pairs[p][0]);
-        json_t *resp = io_response(pairs[p][0]);
-        json_t *hdr = io_response(pairs[p][1]);
+        json_t *resp = th_load_io_response(pairs[p][0]);
+        json_t *hdr = th_load_io_response(pairs[p][1]);
         const char *want = hdr ? json_str(json_object_get(hdr, "result"), "receiptsRoot") : NULL;
         CHECK(want != NULL);
         if (resp && want) {
             CHECK(write_json("response.json", resp));
-            const char *a[] = {"--expect-root", want, tmp_path("response.json")};
-            cli_result r = run_cli(a, 3, NULL);
+            const char *a[] = {"--expect-root", want, th_tmp_path("response.json")};
+            th_proc r = run_cli(a, 3, NULL);
             CHECK_EQ_INT(r.status, 0);
-            CHECK(streq(out_line(r.out, "receipts"), pairs[p][2]));
-            CHECK(streq(out_line(r.out, "type 0x0"), pairs[p][2]));
-            CHECK(streq(out_line(r.out, "receiptsRoot"), want));
-            CHECK(sanitizer_clean(&r));
-            result_free(&r);
+            CHECK(streq(th_out_line(r.out, "receipts"), pairs[p][2]));
+            CHECK(streq(th_out_line(r.out, "type 0x0"), pairs[p][2]));
+            CHECK(streq(th_out_line(r.out, "receiptsRoot"), want));
+            CHECK(th_proc_sanitizer_clean(&r));
+            th_proc_free(&r);
             /* The bare result array on stdin. */
             CHECK(write_json("bare.json", json_object_get(resp, "result")));
             char in[512];
-            snprintf(in, sizeof(in), "%s", tmp_path("bare.json"));
+            snprintf(in, sizeof(in), "%s", th_tmp_path("bare.json"));
             const char *b[] = {"--json", "-"};
             r = run_cli(b, 2, in);
             CHECK_EQ_INT(r.status, 0);
             json_t *j = json_loads(r.out, 0, NULL);
             CHECK(j && streq(json_str(j, "receiptsRoot"), want));
             json_decref(j);
-            result_free(&r);
+            th_proc_free(&r);
         }
         json_decref(resp);
         json_decref(hdr);
@@ -325,15 +203,15 @@ TEST(execution_apis_responses)
 static void expect_status(const char *what, const char *const *args, size_t nargs, int want,
                           const char *err_substr)
 {
-    cli_result r = run_cli(args, nargs, NULL);
+    th_proc r = run_cli(args, nargs, NULL);
     CHECK_MSG(r.status == want, "%s: exit %d, want %d (stderr: %s)", what, r.status, want,
               r.err ? r.err : "");
     if (err_substr)
         CHECK_MSG(r.err && strstr(r.err, err_substr) != NULL, "%s: stderr lacks '%s': %s", what,
                   err_substr, r.err ? r.err : "");
     CHECK_MSG(r.out && r.out[0] == '\0', "%s: printed a result: %s", what, r.out ? r.out : "");
-    CHECK(sanitizer_clean(&r));
-    result_free(&r);
+    CHECK(th_proc_sanitizer_clean(&r));
+    th_proc_free(&r);
 }
 
 TEST(bad_input_and_usage)
@@ -343,7 +221,7 @@ TEST(bad_input_and_usage)
     } files[] = {
         {"notjson.txt", "this is not json", "invalid JSON"},
         {"number.json", "42", "expected a JSON array"},
-        {"noresult.json", "{\"jsonrpc\":\"2.0\",\"id\":1}", "no \"result\""},
+        {"noresult.json", "{\"jsonrpc\":\"2.0\",\"id\":1}", "expected a JSON array"},
         {"rpcerror.json",
          "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32000,\"message\":\"header not "
          "found\"}}",
@@ -357,13 +235,13 @@ TEST(bad_input_and_usage)
         CASE_BEGIN("bad input %s", files[i].name);
         CHECK(write_text(files[i].name, files[i].text, strlen(files[i].text)));
         char path[512];
-        snprintf(path, sizeof(path), "%s", tmp_path(files[i].name));
+        snprintf(path, sizeof(path), "%s", th_tmp_path(files[i].name));
         const char *a[] = {path};
         expect_status(files[i].name, a, 1, 1, files[i].err);
         CASE_END();
     }
     CASE_BEGIN("usage errors");
-    const char *missing[] = {tmp_path("does-not-exist.json")};
+    const char *missing[] = {th_tmp_path("does-not-exist.json")};
     expect_status("missing file", missing, 1, 1, "cannot open");
     expect_status("no FILE", NULL, 0, 2, "missing FILE");
     const char *unknown[] = {"--frobnicate", "x.json"};
@@ -378,36 +256,15 @@ TEST(bad_input_and_usage)
 
     CASE_BEGIN("empty array");
     CHECK(write_text("empty.json", "[]", 2));
-    const char *a[] = {"--json", tmp_path("empty.json")};
-    cli_result r = run_cli(a, 2, NULL);
+    const char *a[] = {"--json", th_tmp_path("empty.json")};
+    th_proc r = run_cli(a, 2, NULL);
     CHECK_EQ_INT(r.status, 0);
     CHECK(streq(r.out,
                 "{\"count\":0,\"receiptsRoot\":"
                 "\"0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421\"}\n"));
-    result_free(&r);
+    th_proc_free(&r);
     CASE_END();
 }
 
-static void cleanup_tmpdir(void)
-{
-    static const char *const names[] = {
-        "stdout",          "stderr",          "inspect_help",   "tampered.json", "response.json",
-        "bare.json",       "notjson.txt",     "number.json",    "noresult.json", "rpcerror.json",
-        "nullresult.json", "badreceipt.json", "notobject.json", "empty.json"};
-    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-        unlink(tmp_path(names[i]));
-    rmdir(tmpdir);
-}
-
-static void setup(void)
-{
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof(tmpdir), "%s/zk_cli_receipts_XXXXXX", base && *base ? base : "/tmp");
-    if (!mkdtemp(tmpdir)) {
-        fprintf(stderr, "mkdtemp failed\n");
-        exit(1);
-    }
-}
-
-TEST_MAIN(setup(); RUN(binary_is_set); RUN(help); RUN(helios_block); RUN(execution_apis_responses);
-          RUN(bad_input_and_usage); cleanup_tmpdir())
+TEST_MAIN(RUN(binary_is_set); RUN(help); RUN(helios_block); RUN(execution_apis_responses);
+          RUN(bad_input_and_usage))
