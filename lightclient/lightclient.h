@@ -16,5 +16,6 @@
 #include "lightclient/mpt.h"         /* Merkle-Patricia trie, proofs */
 #include "lightclient/state_proof.h" /* eth_getProof verification */
 #include "lightclient/ecdsa.h"       /* secp256k1 sign/recover, Ethereum rules */
+#include "lightclient/valset.h"      /* validator sets, BFT quorum */
 
 #endif
