@@ -62,6 +62,28 @@ int hex_decode_alloc(uint8_t **out, size_t *out_len, const char *text, zk_errbuf
     return ZK_OK;
 }
 
+int hex_decode_padded(uint8_t *out, size_t n, const char *text, zk_errbuf *err)
+{
+    if (strncmp(text, "0x", 2) != 0)
+        return ZK_FAIL(err, ZK_ERR_MALFORMED, "hex: expected 0x-prefixed hex");
+    const char *d = text + 2;
+    size_t nd = strlen(d);
+    if (nd == 0) return ZK_FAIL(err, ZK_ERR_MALFORMED, "hex: no digits after 0x");
+    for (size_t i = 0; i < nd; i++)
+        if (hex_digit(d[i]) < 0) {
+            if (err) err->offset = 2 + i;
+            return ZK_FAIL(err, ZK_ERR_MALFORMED, "hex: invalid character at offset %zu", 2 + i);
+        }
+    if (nd > 2 * n) return ZK_FAIL(err, ZK_ERR_RANGE, "hex: %zu digits exceed %zu bytes", nd, n);
+    memset(out, 0, n);
+    for (size_t i = 0; i < nd; i++) {
+        size_t nib = nd - 1 - i; /* nibble index from the least significant end */
+        uint8_t v = (uint8_t)hex_digit(d[i]);
+        out[n - 1 - nib / 2] |= (nib % 2) ? (uint8_t)(v << 4) : v;
+    }
+    return ZK_OK;
+}
+
 void hex_encode(char *out, const uint8_t *in, size_t len, bool prefix)
 {
     static const char digits[] = "0123456789abcdef";
@@ -106,7 +128,8 @@ int hex_parse_quantity(uint64_t *out, const char *text, zk_errbuf *err)
     int rc = quantity_digits(&d, &n, text, 16, err);
     if (rc) return rc;
     uint64_t v = 0;
-    for (size_t i = 0; i < n; i++) v = (v << 4) | (uint64_t)hex_digit(d[i]);
+    for (size_t i = 0; i < n; i++)
+        v = (v << 4) | (uint64_t)hex_digit(d[i]);
     *out = v;
     return ZK_OK;
 }
@@ -117,13 +140,7 @@ int hex_parse_quantity256(uint8_t out[32], const char *text, zk_errbuf *err)
     size_t n;
     int rc = quantity_digits(&d, &n, text, 64, err);
     if (rc) return rc;
-    memset(out, 0, 32);
-    for (size_t i = 0; i < n; i++) {
-        size_t nib = n - 1 - i; /* nibble index from the least significant end */
-        uint8_t v = (uint8_t)hex_digit(d[i]);
-        out[31 - nib / 2] |= (nib % 2) ? (uint8_t)(v << 4) : v;
-    }
-    return ZK_OK;
+    return hex_decode_padded(out, 32, text, err);
 }
 
 void hex_format_quantity(char out[19], uint64_t v)
@@ -137,6 +154,7 @@ void hex_format_quantity(char out[19], uint64_t v)
     } while (v);
     out[0] = '0';
     out[1] = 'x';
-    for (size_t i = 0; i < n; i++) out[2 + i] = tmp[n - 1 - i];
+    for (size_t i = 0; i < n; i++)
+        out[2 + i] = tmp[n - 1 - i];
     out[2 + n] = '\0';
 }

@@ -24,6 +24,13 @@ int hex_decode_fixed(uint8_t *out, size_t n, const char *text, zk_errbuf *err) Z
  * Zero-length data yields *out == NULL-free allocation of 1 byte and *out_len 0. */
 int hex_decode_alloc(uint8_t **out, size_t *out_len, const char *text, zk_errbuf *err) ZK_MUST_CHECK;
 
+/* Decodes "0x" + 1..2n hex digits (leading zeros allowed, odd count allowed) as a
+ * big-endian number left-padded to exactly n bytes: the form nodes use for storage
+ * keys and values ("0x0" and 32 zero-padded bytes name the same slot).
+ * Returns ZK_ERR_MALFORMED for a missing prefix, no digits, or a non-hex character,
+ * ZK_ERR_RANGE for more than 2n digits. */
+int hex_decode_padded(uint8_t *out, size_t n, const char *text, zk_errbuf *err) ZK_MUST_CHECK;
+
 /* Writes "0x" (when prefix) and 2*len lower-case digits plus NUL.
  * Out: out must hold hex_encoded_len(len, prefix) bytes. */
 void hex_encode(char *out, const uint8_t *in, size_t len, bool prefix);

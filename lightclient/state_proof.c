@@ -34,20 +34,10 @@ static int word_from_json(uint8_t out[32], const json_t *v, const char *what, si
                           zk_errbuf *err)
 {
     const char *s = json_string_value(v);
-    if (!s || strncmp(s, "0x", 2) != 0)
+    if (!s)
         return ZK_FAIL(err, ZK_ERR_MALFORMED, "storageProof[%zu].%s: expected 0x-prefixed hex", idx,
                        what);
-    size_t digits = strlen(s + 2);
-    if (digits == 0 || digits > 64)
-        return ZK_FAIL(err, ZK_ERR_MALFORMED, "storageProof[%zu].%s: %zu hex digits (1..64)", idx,
-                       what, digits);
-    char padded[66];
-    size_t off = digits & 1;
-    padded[0] = '0';
-    memcpy(padded + off, s + 2, digits + 1); /* with the NUL */
-    size_t nbytes = (digits + off) / 2, got = 0;
-    memset(out, 0, 32);
-    int rc = hex_decode(out + 32 - nbytes, nbytes, &got, padded, digits + off, err);
+    int rc = hex_decode_padded(out, 32, s, err);
     if (rc) return zk_fail_wrap(err, rc, "storageProof[%zu].%s", idx, what);
     return ZK_OK;
 }

@@ -1,4 +1,5 @@
 #include "relayer/cli.h"
+#include "relayer/rpc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -57,7 +58,11 @@ int cli_read_input(char **out, size_t *out_len, const char *path, size_t max)
                 break;
             }
             char *nb = realloc(buf, cap * 2);
-            if (!nb) break;
+            if (!nb) {
+                fprintf(stderr, "error: out of memory reading %s\n", path);
+                rc = CLI_FAILURE;
+                break;
+            }
             buf = nb;
             cap *= 2;
         }
@@ -130,8 +135,10 @@ const json_t *cli_rpc_result(const json_t *root)
     const json_t *rpc_err = json_object_get(root, "error");
     if (rpc_err && !json_is_null(rpc_err)) {
         const json_t *msg = json_object_get(rpc_err, "message");
-        fprintf(stderr, "error: the JSON-RPC response is an error: %s\n",
-                json_is_string(msg) ? json_string_value(msg) : "(no message)");
+        char text[256] = "(no message)";
+        if (json_is_string(msg))
+            rpc_copy_printable(text, sizeof(text), json_string_value(msg), json_string_length(msg));
+        fprintf(stderr, "error: the JSON-RPC response is an error: %s\n", text);
         return NULL;
     }
     const json_t *result = json_object_get(root, "result");

@@ -106,7 +106,7 @@ static int inspect_header_decode(eth_header *h, bool *has_claim, uint8_t claim[3
     *has_claim = false;
     if (text[start] == '{') {
         json_error_t jerr;
-        json_t *root = json_loadb(text + start, end - start, 0, &jerr);
+        json_t *root = json_loadb(text + start, end - start, JSON_REJECT_DUPLICATES, &jerr);
         if (!root) {
             fprintf(stderr, "error: invalid JSON at line %d: %s\n", jerr.line, jerr.text);
             return CLI_FAILURE;

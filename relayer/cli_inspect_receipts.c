@@ -100,7 +100,7 @@ int cli_inspect_receipts(int argc, char **argv)
     rc = cli_read_input(&text, &len, path, INSPECT_RECEIPTS_MAX_INPUT);
     if (rc != CLI_OK) return rc;
     json_error_t jerr;
-    json_t *doc = json_loadb(text, len, JSON_DECODE_ANY, &jerr);
+    json_t *doc = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
     free(text);
     if (!doc) {
         fprintf(stderr, "error: invalid JSON at line %d: %s\n", jerr.line, jerr.text);

@@ -2,4 +2,7 @@
  * its own file (cli_*.c). */
 #include "relayer/cli.h"
 
-int main(int argc, char **argv) { return cli_main(argc, argv); }
+int main(int argc, char **argv)
+{
+    return cli_main(argc, argv);
+}

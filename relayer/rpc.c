@@ -91,9 +91,7 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
-/* Copies s into out with control and non-ASCII bytes replaced, so text chosen
- * by the node cannot forge log lines. */
-static void copy_printable(char *out, size_t cap, const char *s, size_t len)
+void rpc_copy_printable(char *out, size_t cap, const char *s, size_t len)
 {
     size_t n = 0;
     for (; n < len && n + 1 < cap; n++) {
@@ -283,11 +281,11 @@ static int fail_rpc_error(zk_errbuf *err, const char *what, const json_t *e, con
 {
     const json_t *m = json_object_get(e, "message"), *d = json_object_get(e, "data");
     char msg[128], data[80] = "";
-    copy_printable(msg, sizeof(msg), json_string_value(m), json_string_length(m));
+    rpc_copy_printable(msg, sizeof(msg), json_string_value(m), json_string_length(m));
     if (json_is_string(d)) {
         /* Revert data ("0x08c379a0...") says why a call reverted. */
         char dv[64];
-        copy_printable(dv, sizeof(dv), json_string_value(d), json_string_length(d));
+        rpc_copy_printable(dv, sizeof(dv), json_string_value(d), json_string_length(d));
         snprintf(data, sizeof(data), " (data %s)", dv);
     }
     return ZK_FAIL(err, ZK_ERR_RPC, "rpc %s: error %lld: %s%s%s", what,
@@ -313,7 +311,7 @@ static int envelope_check(const json_t *o, bool *id_null, json_int_t *id, json_t
         json_string_length(v) != 3) {
         char got[24] = "";
         if (json_is_string(v))
-            copy_printable(got, sizeof(got), json_string_value(v), json_string_length(v));
+            rpc_copy_printable(got, sizeof(got), json_string_value(v), json_string_length(v));
         return ZK_FAIL(err, ZK_ERR_MALFORMED, "the response has jsonrpc %s%s%s, expected \"2.0\"",
                        json_is_string(v) ? "\"" : "", json_is_string(v) ? got : json_kind(v),
                        json_is_string(v) ? "\"" : "");
@@ -358,7 +356,7 @@ static int body_parse(rpc_client *c, json_t **doc, const char *what, zk_errbuf *
     *doc = json_loadb((const char *)c->body.data, c->body.len,
                       JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (*doc) return ZK_OK;
-    copy_printable(snip, sizeof(snip), (const char *)c->body.data, c->body.len);
+    rpc_copy_printable(snip, sizeof(snip), (const char *)c->body.data, c->body.len);
     return ZK_FAIL(err, ZK_ERR_MALFORMED,
                    "rpc %s: the response is not valid JSON (%s at byte %d); it starts \"%s\"", what,
                    jerr.text, jerr.position, snip);
@@ -414,6 +412,10 @@ static int rpc_post(rpc_client *c, json_t **doc, const char *what, const char *b
                 break;
             }
             if (status == 429 || (status >= 500 && status <= 599)) {
+                /* Some nodes and proxies wrap a JSON-RPC error in a 5xx: that is
+                 * still the node's final word, not a transport failure. */
+                rc = status == 429 ? ZK_ERR_TRANSPORT : fail_http_status(c, what, status, err);
+                if (rc == ZK_ERR_RPC) break;
                 curl_easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &retry_after);
                 rc = ZK_FAIL(err, ZK_ERR_TRANSPORT, "rpc %s: HTTP %ld", what, status);
                 retry = true;

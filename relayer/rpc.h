@@ -240,4 +240,9 @@ int rpc_eth_fee_history(rpc_client *c, json_t **history, uint64_t block_count, r
                         const double *percentiles, size_t n_percentiles,
                         zk_errbuf *err) ZK_MUST_CHECK ZK_NONNULL(1, 2);
 
+/* Copies len bytes of s into out (cap bytes, NUL-terminated) with control and
+ * non-ASCII bytes replaced by '.', and "..." when cut, so that text chosen by a
+ * node cannot forge log or terminal lines. */
+void rpc_copy_printable(char *out, size_t cap, const char *s, size_t len);
+
 #endif

@@ -94,6 +94,31 @@ TEST(quantities)
     CHECK_EQ_INT(hex_parse_quantity256(be, "0x00", &err), ZK_ERR_NONCANONICAL);
 }
 
+TEST(padded_words)
+{
+    uint8_t w[32];
+    zk_errbuf err;
+    CHECK_EQ_INT(hex_decode_padded(w, 32, "0x0", &err), ZK_OK);
+    for (int i = 0; i < 32; i++)
+        CHECK_EQ_INT(w[i], 0);
+    CHECK_EQ_INT(hex_decode_padded(w, 32, "0x1200", &err), ZK_OK);
+    CHECK(w[30] == 0x12 && w[31] == 0x00 && w[29] == 0);
+    CHECK_EQ_INT(
+        hex_decode_padded(
+            w, 32, "0x00000000000000000000000000000000000000000000000000000000000001ab", &err),
+        ZK_OK);
+    CHECK(w[30] == 0x01 && w[31] == 0xab);
+    CHECK_EQ_INT(hex_decode_padded(w, 2, "0xabc", &err), ZK_OK);
+    CHECK(w[0] == 0x0a && w[1] == 0xbc);
+    /* A second prefix is not hex: never read as a shifted number. */
+    CHECK_EQ_INT(hex_decode_padded(w, 32, "0x0x12", &err), ZK_ERR_MALFORMED);
+    CHECK_EQ_INT(hex_decode_padded(w, 32, "0xx12", &err), ZK_ERR_MALFORMED);
+    CHECK_EQ_INT(hex_decode_padded(w, 32, "0x0X12", &err), ZK_ERR_MALFORMED);
+    CHECK_EQ_INT(hex_decode_padded(w, 32, "0x", &err), ZK_ERR_MALFORMED);
+    CHECK_EQ_INT(hex_decode_padded(w, 32, "12", &err), ZK_ERR_MALFORMED);
+    CHECK_EQ_INT(hex_decode_padded(w, 2, "0x10000", &err), ZK_ERR_RANGE);
+}
+
 TEST(cursor_and_be)
 {
     static const uint8_t data[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
@@ -147,4 +172,5 @@ TEST(error_strings)
 }
 
 TEST_MAIN(RUN(hex_decode_forms); RUN(hex_decode_rejects); RUN(hex_roundtrip_random);
-          RUN(quantities); RUN(cursor_and_be); RUN(capped_buffer); RUN(error_strings))
+          RUN(quantities); RUN(padded_words); RUN(cursor_and_be); RUN(capped_buffer);
+          RUN(error_strings))

@@ -158,6 +158,30 @@ TEST(tampered_hash)
 }
 
 /* Malformed inputs: exit 1, a message on stderr, nothing on stdout, no crash. */
+/* A key given twice is refused: two readers of one file must not see two headers. */
+TEST(duplicate_keys)
+{
+    json_t *root = th_load_json("headers/headers.json");
+    if (!root) return;
+    char *text = json_dumps(json_object_get(json_array_get(root, 0), "header"), JSON_COMPACT);
+    CHECK(text && text[0] == '{');
+    if (text) {
+        size_t n = strlen(text) + 32;
+        char *dup = malloc(n);
+        snprintf(dup, n, "{\"number\":\"0x99\",%s", text + 1);
+        const char *path = th_tmp_path("dup.json");
+        CHECK(th_write_file(path, dup, strlen(dup)));
+        const char *args[] = {path};
+        th_proc r = run_cli(args, 1, NULL);
+        CHECK_EQ_INT(r.status, 1);
+        CHECK_MSG(strstr(r.err, "duplicate") != NULL, "stderr: %s", r.err);
+        th_proc_free(&r);
+        free(dup);
+    }
+    free(text);
+    json_decref(root);
+}
+
 TEST(bad_inputs)
 {
     static const char *const inputs[] = {
@@ -277,6 +301,7 @@ int main(void)
         RUN(vectors);
         RUN(tampered_hash);
         RUN(bad_inputs);
+        RUN(duplicate_keys);
         RUN(usage);
     }
     return th_finish(__FILE__);

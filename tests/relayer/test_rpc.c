@@ -33,6 +33,7 @@ typedef enum behaviour {
     B_HTTP429, /* Retry-After: srv->retry_after */
     B_HTTP404,
     B_HTTP400_RPC, /* HTTP 400 whose body is a JSON-RPC error */
+    B_HTTP500_RPC, /* HTTP 500 whose body is a JSON-RPC error */
     B_RPC_ERROR,   /* -32000 execution reverted */
     B_RPC_ERROR_DATA,
     B_RPC_ERROR_NULL_ID,
@@ -304,6 +305,11 @@ static void serve_one(test_server *s, int fd, behaviour b)
         send_response(fd, "400 Bad Request", "",
                       "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":"
                       "\"parse error\"}}");
+        break;
+    case B_HTTP500_RPC:
+        send_response(fd, "500 Internal Server Error", "",
+                      "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":"
+                      "\"execution reverted\"}}");
         break;
     case B_RPC_ERROR:
         ANSWER("{\"jsonrpc\":\"2.0\",\"id\":%lld,\"error\":{\"code\":-32000,\"message\":"
@@ -619,6 +625,8 @@ TEST(test_rpc_errors_not_retried)
            B_RPC_ERROR_NULL_ID, B_OK);
     EXPECT("HTTP 400 carrying an error", ZK_ERR_RPC, 1, "error -32700: parse error (HTTP 400)",
            B_HTTP400_RPC, B_OK);
+    EXPECT("HTTP 500 carrying an error", ZK_ERR_RPC, 1,
+           "error -32000: execution reverted (HTTP 500)", B_HTTP500_RPC, B_OK);
     EXPECT("HTTP 404", ZK_ERR_TRANSPORT, 1, "HTTP 404", B_HTTP404, B_OK);
 
     /* The exact message, through a method other than the default one. */
