@@ -17,5 +17,9 @@
 #include "lightclient/state_proof.h" /* eth_getProof verification */
 #include "lightclient/ecdsa.h"       /* secp256k1 sign/recover, Ethereum rules */
 #include "lightclient/valset.h"      /* validator sets, BFT quorum */
+#include "lightclient/bft.h"         /* QBFT / IBFT 2.0 headers and seals */
+#include "lightclient/clique.h"      /* Clique (EIP-225) headers and snapshots */
+#include "lightclient/lc_store.h"    /* the trusted store (LevelDB) */
+#include "lightclient/lc.h"          /* the light client */
 
 #endif
