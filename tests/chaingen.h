@@ -23,6 +23,8 @@
 #include "lightclient/lc.h"
 
 #define CHAINGEN_KEYS 32
+/* Not every includer uses every generator. */
+#define CHAINGEN_FN static __attribute__((unused))
 
 typedef struct chaingen {
     secp256k1_context *ctx;
@@ -36,7 +38,7 @@ typedef struct chaingen {
     clique_snapshot *snap; /* Clique: the generator's own view, to seal in turn */
 } chaingen;
 
-static void chaingen_fields(eth_header *h, uint64_t number, const uint8_t parent[32])
+CHAINGEN_FN void chaingen_fields(eth_header *h, uint64_t number, const uint8_t parent[32])
 {
     static const uint8_t empty_list = 0xc0;
     uint8_t seed[8];
@@ -54,7 +56,7 @@ static void chaingen_fields(eth_header *h, uint64_t number, const uint8_t parent
     h->base_fee[31] = 7;
 }
 
-static uint8_t (*chaingen_list(const chaingen *g, size_t *n))[20]
+CHAINGEN_FN uint8_t (*chaingen_list(const chaingen *g, size_t *n))[20]
 {
     static uint8_t list[CHAINGEN_KEYS][20];
     *n = 0;
@@ -63,7 +65,7 @@ static uint8_t (*chaingen_list(const chaingen *g, size_t *n))[20]
     return list;
 }
 
-static int chaingen_push(chaingen *g, const eth_header *h)
+CHAINGEN_FN int chaingen_push(chaingen *g, const eth_header *h)
 {
     if (g->n == g->cap) {
         size_t cap = g->cap ? g->cap * 2 : 256;
@@ -76,13 +78,13 @@ static int chaingen_push(chaingen *g, const eth_header *h)
     return ZK_OK;
 }
 
-static int chaingen_hash(const chaingen *g, uint8_t out[32], const eth_header *h)
+CHAINGEN_FN int chaingen_hash(const chaingen *g, uint8_t out[32], const eth_header *h)
 {
     if (g->consensus == LC_CLIQUE) return header_hash(out, h);
     return bft_block_hash(out, g->consensus == LC_IBFT2 ? BFT_IBFT2 : BFT_QBFT, h, NULL);
 }
 
-static void chaingen_keys(chaingen *g, uint64_t seed)
+CHAINGEN_FN void chaingen_keys(chaingen *g, uint64_t seed)
 {
     for (size_t i = 0; i < CHAINGEN_KEYS; i++) {
         uint8_t s[16];
@@ -96,7 +98,7 @@ static void chaingen_keys(chaingen *g, uint64_t seed)
 }
 
 /* Starts a chain with validators 0..n_validators-1 and its genesis block. */
-static int chaingen_init(chaingen *g, lc_consensus consensus, size_t n_validators, uint64_t seed,
+CHAINGEN_FN int chaingen_init(chaingen *g, lc_consensus consensus, size_t n_validators, uint64_t seed,
                          uint64_t clique_epoch)
 {
     memset(g, 0, sizeof(*g));
@@ -144,7 +146,7 @@ static int chaingen_init(chaingen *g, lc_consensus consensus, size_t n_validator
  * when n_seals is 0), carrying vote (may be NULL). When the parent carried a
  * vote, it is executed here: the set this block lists has the voted key added
  * or dropped. vote_key indexes keys; add says which. */
-static int chaingen_bft_next(chaingen *g, int vote_key, bool add, size_t n_seals)
+CHAINGEN_FN int chaingen_bft_next(chaingen *g, int vote_key, bool add, size_t n_seals)
 {
     const eth_header *parent = &g->h[g->n - 1];
     bft_flavor f = g->consensus == LC_IBFT2 ? BFT_IBFT2 : BFT_QBFT;
@@ -190,7 +192,7 @@ static int chaingen_bft_next(chaingen *g, int vote_key, bool add, size_t n_seals
 
 /* Appends a Clique block sealed by the in-turn signer, or the first signer
  * allowed to seal when the in-turn one is recent. */
-static int chaingen_clique_next(chaingen *g)
+CHAINGEN_FN int chaingen_clique_next(chaingen *g)
 {
     const eth_header *parent = &g->h[g->n - 1];
     eth_header h;
@@ -228,7 +230,7 @@ static int chaingen_clique_next(chaingen *g)
 }
 
 /* The checkpoint object for the genesis, as an operator would write it. */
-static json_t *chaingen_checkpoint_json(const chaingen *g, uint64_t chain_id)
+CHAINGEN_FN json_t *chaingen_checkpoint_json(const chaingen *g, uint64_t chain_id)
 {
     uint8_t hash[32];
     char hex[67];
@@ -261,7 +263,7 @@ static json_t *chaingen_checkpoint_json(const chaingen *g, uint64_t chain_id)
     return cp;
 }
 
-static void chaingen_free(chaingen *g)
+CHAINGEN_FN void chaingen_free(chaingen *g)
 {
     for (size_t i = 0; i < g->n; i++)
         header_clear(&g->h[i]);
