@@ -126,6 +126,28 @@ json_t *th_load_json(const char *rel)
     return j;
 }
 
+/* Reads all of f into a malloc'd buffer with one spare byte for a NUL. */
+static char *th_read_all(FILE *f, size_t *len)
+{
+    size_t cap = 4096, n = 0, got;
+    char *buf = malloc(cap);
+    while (buf && (got = fread(buf + n, 1, cap - 1 - n, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    if (buf) buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
 uint8_t *th_read_file(const char *rel, size_t *len)
 {
     const char *path = th_vector_path(rel);
@@ -134,26 +156,10 @@ uint8_t *th_read_file(const char *rel, size_t *len)
         th_fail(__FILE__, __LINE__, "cannot open vector %s", path);
         return NULL;
     }
-    size_t cap = 1 << 16, n = 0;
-    uint8_t *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            uint8_t *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
+    char *buf = th_read_all(f, len);
     fclose(f);
     if (!buf) th_fail(__FILE__, __LINE__, "out of memory reading %s", path);
-    *len = n;
-    return buf;
+    return (uint8_t *)buf;
 }
 
 static uint64_t th_rng;
@@ -248,23 +254,9 @@ char *th_read_text(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - 1 - n, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
+    size_t len;
+    char *buf = th_read_all(f, &len);
     fclose(f);
-    if (buf) buf[n] = '\0';
     return buf;
 }
 
