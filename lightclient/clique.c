@@ -393,9 +393,17 @@ int clique_apply(clique_snapshot *snap, const secp256k1_context *ctx, const eth_
         return ZK_FAIL(err, ZK_ERR_RANGE, "clique: signer-limit: a vote would exceed %d signers",
                        VALSET_MAX);
 
+    /* The recents invariant bounds the list by floor(n/2) + 1 <= CLIQUE_MAX_RECENTS;
+     * a snapshot that breaks it did not come from this file. */
+    uint64_t limit = recent_limit(snap);
+    size_t kept = 0;
+    for (size_t i = 0; i < snap->n_recents; i++)
+        kept += h->number < limit || snap->recent_number[i] > h->number - limit;
+    if (kept >= CLIQUE_MAX_RECENTS || snap->n_votes > CLIQUE_MAX_VOTES)
+        return ZK_FAIL(err, ZK_ERR_INTERNAL, "clique: snapshot invariant broken");
+
     /* Apply. Votes and tallies reset at every checkpoint. */
     if (checkpoint) snap->n_votes = 0;
-    uint64_t limit = recent_limit(snap);
     if (h->number >= limit) recents_drop_upto(snap, h->number - limit);
     snap->recent_number[snap->n_recents] = h->number;
     memcpy(snap->recent_signer[snap->n_recents], signer, 20);

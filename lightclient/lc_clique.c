@@ -375,6 +375,9 @@ static int clique_apply_one(lc_clique_state *st, lc_verdict *v, const eth_header
     int rc = header_encode_rlp(&raw, h);
     if (rc == ZK_OK) rc = pending_reserve(st, st->n_pending + 1);
     if (rc == ZK_OK) rc = clique_apply(&st->snap, st->ctx, h, signer, err);
+    /* clique_apply says MISMATCH for a wrong number, parent or checkpoint list;
+     * to lc's callers MISMATCH means equivocation only. */
+    if (rc == ZK_ERR_MISMATCH) rc = ZK_ERR_REJECTED;
     if (rc) {
         st->snap = *before;
         free(before);

@@ -18,7 +18,7 @@ static void cli_print_table(FILE *f, const char *prefix, const cli_cmd *table, s
 {
     fprintf(f, "usage: %s <command> [options] [args]\n\ncommands:\n", prefix);
     for (size_t i = 0; i < n; i++)
-        fprintf(f, "  %-12s %s\n", table[i].name, table[i].summary);
+        fprintf(f, "  %-14s %s\n", table[i].name, table[i].summary);
     fprintf(f, "\nRun '%s <command> --help' for the options of a command.\n", prefix);
 }
 
@@ -173,6 +173,7 @@ int cli_inspect(int argc, char **argv)
 
 static const cli_cmd top_cmds[] = {
     {"inspect", cli_inspect, "decode and re-hash chain data offline (headers, receipts)"},
+    {"lc", cli_lc, "light client: init from a checkpoint, sync and verify headers, status"},
     {"version", cli_version, "print the version"},
 };
 

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -54,6 +55,17 @@ typedef struct cli_opt {
 int cli_parse_args(const char **input, const char *prog, const cli_opt *opts, size_t n_opts,
                    void (*usage)(FILE *), int argc, char **argv);
 
+struct eth_header;
+
+/* Decodes one block header from text[0..len) (whitespace around it ignored):
+ * an eth_getBlockByNumber result object, a whole JSON-RPC response holding
+ * one, or the header RLP in hex (0x optional). Duplicate JSON keys are refused.
+ * Returns CLI_OK, or CLI_FAILURE after printing why to stderr.
+ * Out: *h (header_clear it after CLI_OK; nothing to free otherwise);
+ *      *has_claim, claim[32]: whether the JSON named a "hash", and which. */
+int cli_header_decode(struct eth_header *h, bool *has_claim, uint8_t claim[32], char *text,
+                      size_t len);
+
 /* Unwraps a parsed JSON-RPC response: returns its "result" (borrowed), or root
  * itself when root is not a response object. Returns NULL after printing why
  * when the response is an error or its result is null. */
@@ -66,5 +78,6 @@ int cli_main(int argc, char **argv);
 int cli_inspect(int argc, char **argv);          /* cli_inspect.c */
 int cli_inspect_header(int argc, char **argv);   /* cli_inspect_header.c */
 int cli_inspect_receipts(int argc, char **argv); /* cli_inspect_receipts.c */
+int cli_lc(int argc, char **argv);               /* cli_lc.c: the light client */
 
 #endif

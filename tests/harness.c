@@ -1,6 +1,10 @@
+/* nftw is XSI. */
+#define _XOPEN_SOURCE 700
+
 #include "harness.h"
 
-#include <dirent.h>
+#include <ftw.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/wait.h>
@@ -77,21 +81,21 @@ void th_run(void (*fn)(void), const char *name)
 
 static char th_tmpdir[512];
 
+static int th_rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)sb;
+    (void)type;
+    (void)ftw;
+    return remove(path);
+}
+
+/* Removes the scratch directory and everything tests left in it (LevelDB
+ * stores are directories). */
 static void th_tmp_cleanup(void)
 {
     if (!th_tmpdir[0]) return;
-    DIR *d = opendir(th_tmpdir);
-    if (d) {
-        struct dirent *e;
-        char path[1024];
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            snprintf(path, sizeof(path), "%s/%s", th_tmpdir, e->d_name);
-            unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(th_tmpdir);
+    if (nftw(th_tmpdir, th_rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        fprintf(stderr, "  warning: could not remove %s\n", th_tmpdir);
     th_tmpdir[0] = '\0';
 }
 

@@ -294,6 +294,237 @@ TEST(usage)
     }
 }
 
+/* Collects the values of every "name: value" line of out, in order (at most
+ * max, each up to 63 chars). Returns how many. */
+static size_t out_lines(const char *out, const char *name, char (*vals)[64], size_t max)
+{
+    size_t n = 0, nl = strlen(name);
+    for (const char *p = out; p && *p;) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len > nl + 2 && strncmp(p, name, nl) == 0 && p[nl] == ':' && p[nl + 1] == ' ' &&
+            n < max)
+            snprintf(vals[n++], 64, "%.*s", (int)(len - nl - 2), p + nl + 2);
+        p = e ? e + 1 : NULL;
+    }
+    return n;
+}
+
+/* QBFT / IBFT 2.0 vectors: decoded extraData, both hashes and the seal signers
+ * (expected.seal_signers, in seal order), from JSON and from RLP hex. */
+static void bft_vector_file(const char *rel)
+{
+    json_t *root = th_load_json(rel);
+    if (!root) return;
+    const char *path = th_tmp_path("bft.json");
+    size_t i;
+    json_t *e;
+    json_array_foreach(root, i, e)
+    {
+        const char *name = json_string_value(json_object_get(e, "name"));
+        const char *consensus = json_string_value(json_object_get(e, "consensus"));
+        const json_t *exp = json_object_get(e, "expected");
+        const json_t *want = json_object_get(exp, "seal_signers");
+        const json_t *dec = json_object_get(e, "decoded");
+        json_t *hdr = json_object_get(e, "header");
+        for (int form = 0; form < 2; form++) {
+            CASE_BEGIN("%s: %s: extraData decoded, signers recovered", rel, name);
+            if (form == 0) {
+                CHECK_EQ_INT(json_dump_file(hdr, path, 0), 0);
+            } else {
+                const char *rlp = json_string_value(json_object_get(e, "header_rlp"));
+                CHECK(rlp && th_write_file(path, rlp, strlen(rlp)));
+            }
+            const char *args[] = {path};
+            th_proc r = run_cli(args, 1, NULL);
+            CHECK_EQ_INT(r.status, 0);
+            CHECK(streq(th_out_line(r.out, "extraData.consensus"), consensus));
+            CHECK(streq(th_out_line(r.out, "extraData.commitSealHash"),
+                        json_string_value(json_object_get(exp, "commit_seal_hash"))));
+            CHECK(streq(th_out_line(r.out, "extraData.blockHash"),
+                        json_string_value(json_object_get(exp, "block_hash"))));
+            CHECK(streq(th_out_line(r.out, "extraData.vanity"),
+                        json_string_value(json_object_get(dec, "vanity"))));
+            char got[64][64];
+            size_t n = out_lines(r.out, "extraData.signer", got, 64);
+            CHECK_EQ_INT(n, json_array_size(want));
+            for (size_t k = 0; k < n && k < json_array_size(want); k++)
+                CHECK_MSG(streq(got[k], json_string_value(json_array_get(want, k))),
+                          "signer %zu: %s, want %s", k, got[k],
+                          json_string_value(json_array_get(want, k)));
+            n = out_lines(r.out, "extraData.validator", got, 64);
+            CHECK_EQ_INT(n, json_array_size(json_object_get(dec, "validators")));
+            for (size_t k = 0; k < n; k++)
+                CHECK(streq(got[k], json_string_value(
+                                        json_array_get(json_object_get(dec, "validators"), k))));
+            char round[24];
+            snprintf(round, sizeof(round), "%lld",
+                     (long long)json_integer_value(json_object_get(dec, "round")));
+            CHECK(streq(th_out_line(r.out, "extraData.round"), round));
+            const json_t *vote = json_object_get(dec, "vote");
+            if (json_is_object(vote)) {
+                char v[96];
+                snprintf(v, sizeof(v), "%s %s", json_string_value(json_object_get(vote, "type")),
+                         json_string_value(json_object_get(vote, "recipient")));
+                CHECK(streq(th_out_line(r.out, "extraData.vote"), v));
+            } else {
+                CHECK(streq(th_out_line(r.out, "extraData.vote"), "none"));
+            }
+            CHECK(th_proc_sanitizer_clean(&r));
+            th_proc_free(&r);
+            CASE_END();
+        }
+
+        CASE_BEGIN("%s: %s: --json extraDataDecoded, the BFT hash matches", rel, name);
+        json_t *h2 = json_deep_copy(hdr);
+        json_object_set(h2, "hash", json_object_get(exp, "block_hash"));
+        CHECK_EQ_INT(json_dump_file(h2, path, 0), 0);
+        json_decref(h2);
+        const char *args[] = {"--json", "--consensus", consensus, path};
+        th_proc r = run_cli(args, 4, NULL);
+        CHECK_MSG(r.status == 0, "exit %d: %s", r.status, r.err);
+        json_t *out = json_loads(r.out, 0, NULL);
+        json_t *d = json_object_get(out, "extraDataDecoded");
+        CHECK(json_is_object(d));
+        CHECK(json_is_true(json_object_get(out, "hashMatches")));
+        json_t *seals = json_object_get(d, "seals");
+        CHECK_EQ_INT(json_array_size(seals), json_array_size(want));
+        for (size_t k = 0; k < json_array_size(seals); k++)
+            CHECK(streq(json_string_value(json_object_get(json_array_get(seals, k), "signer")),
+                        json_string_value(json_array_get(want, k))));
+        json_decref(out);
+        th_proc_free(&r);
+        CASE_END();
+
+        if (json_array_size(want) > 0) {
+            CASE_BEGIN("%s: %s: a flipped seal byte changes the signer", rel, name);
+            json_t *h3 = json_deep_copy(hdr);
+            const char *ed = json_string_value(json_object_get(hdr, "extraData"));
+            char *bad = strdup(ed);
+            size_t L = strlen(bad);
+            /* A byte inside the last seal's s (the seals close the list). */
+            bad[L - 20] = bad[L - 20] == '1' ? '2' : '1';
+            json_object_set_new(h3, "extraData", json_string(bad));
+            free(bad);
+            CHECK_EQ_INT(json_dump_file(h3, path, 0), 0);
+            json_decref(h3);
+            const char *a1[] = {path};
+            r = run_cli(a1, 1, NULL);
+            CHECK_EQ_INT(r.status, 0);
+            char got[64][64];
+            size_t n = out_lines(r.out, "extraData.signer", got, 64);
+            size_t last = json_array_size(want) - 1;
+            CHECK_EQ_INT(n, json_array_size(want));
+            CHECK(n == 0 || !streq(got[n - 1], json_string_value(json_array_get(want, last))));
+            th_proc_free(&r);
+            CASE_END();
+        }
+    }
+    json_decref(root);
+}
+
+TEST(extra_data_bft_vectors)
+{
+    bft_vector_file("qbft/real_headers.json");
+    bft_vector_file("qbft/synthetic_valid.json");
+}
+
+/* Clique (Goerli): the seal hash and the signer; the genesis' signer list. */
+TEST(extra_data_clique_vectors)
+{
+    json_t *root = th_load_json("clique/goerli_headers.json");
+    if (!root) return;
+    const char *path = th_tmp_path("clique.json");
+    size_t i;
+    json_t *e;
+    json_array_foreach(root, i, e)
+    {
+        CASE_BEGIN("clique %s", json_string_value(json_object_get(e, "name")));
+        const json_t *exp = json_object_get(e, "expected");
+        CHECK_EQ_INT(json_dump_file(json_object_get(e, "header"), path, 0), 0);
+        const char *args[] = {path};
+        th_proc r = run_cli(args, 1, NULL);
+        CHECK_EQ_INT(r.status, 0);
+        CHECK(streq(th_out_line(r.out, "extraData.consensus"), "clique"));
+        const char *signer = json_string_value(json_object_get(exp, "signer"));
+        const char *seal_hash = json_string_value(json_object_get(exp, "seal_hash"));
+        if (signer) CHECK(streq(th_out_line(r.out, "extraData.signer"), signer));
+        if (seal_hash) CHECK(streq(th_out_line(r.out, "extraData.sealHash"), seal_hash));
+        const json_t *initial = json_object_get(exp, "initial_signers");
+        if (initial) {
+            char got[8][64];
+            size_t n = out_lines(r.out, "extraData.checkpointSigner", got, 8);
+            CHECK_EQ_INT(n, json_array_size(initial));
+            for (size_t k = 0; k < n; k++)
+                CHECK(streq(got[k], json_string_value(json_array_get(initial, k))));
+            /* The genesis seal is 65 zero bytes: no signer, and no crash. */
+            CHECK(th_out_line(r.out, "extraData.signer") &&
+                  strncmp(th_out_line(r.out, "extraData.signer"), "unrecoverable", 13) == 0);
+        }
+        CHECK(th_proc_sanitizer_clean(&r));
+        th_proc_free(&r);
+        if (signer) {
+            const char *a2[] = {"--json", path};
+            r = run_cli(a2, 2, NULL);
+            json_t *out = json_loads(r.out, 0, NULL);
+            CHECK(streq(json_string_value(
+                            json_object_get(json_object_get(out, "extraDataDecoded"), "signer")),
+                        signer));
+            json_decref(out);
+            th_proc_free(&r);
+        }
+        CASE_END();
+    }
+    json_decref(root);
+}
+
+/* Forcing a format the header is not in is an error; none turns decoding off. */
+TEST(extra_data_modes)
+{
+    json_t *q = th_load_json("qbft/real_headers.json");
+    json_t *c = th_load_json("clique/goerli_headers.json");
+    json_t *m = th_load_json("headers/headers.json");
+    if (!q || !c || !m) {
+        json_decref(q);
+        json_decref(c);
+        json_decref(m);
+        return;
+    }
+    const char *path = th_tmp_path("mode.json");
+    static const struct {
+        int file; /* 0 qbft real, 1 clique block 1, 2 mainnet */
+        const char *mode;
+        int status;
+        const char *consensus; /* extraData.consensus, NULL: no line */
+    } cases[] = {
+        {0, "clique", 1, NULL}, {0, "ibft2", 1, NULL},    {1, "qbft", 1, NULL},
+        {0, "none", 0, NULL},   {1, "auto", 0, "clique"}, {2, "auto", 0, "none"},
+        {0, "bogus", 2, NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        CASE_BEGIN("--consensus %s on file %d", cases[i].mode, cases[i].file);
+        const json_t *hdr = cases[i].file == 0   ? json_object_get(json_array_get(q, 0), "header")
+                            : cases[i].file == 1 ? json_object_get(json_array_get(c, 1), "header")
+                                                 : json_object_get(json_array_get(m, 0), "header");
+        CHECK_EQ_INT(json_dump_file(hdr, path, 0), 0);
+        const char *args[] = {"--consensus", cases[i].mode, path};
+        th_proc r = run_cli(args, 3, NULL);
+        CHECK_MSG(r.status == cases[i].status, "exit %d: %s", r.status, r.err);
+        if (cases[i].status == 0)
+            CHECK(cases[i].consensus
+                      ? streq(th_out_line(r.out, "extraData.consensus"), cases[i].consensus)
+                      : th_out_line(r.out, "extraData.consensus") == NULL);
+        else
+            CHECK(r.out[0] == '\0' && r.err[0] != '\0');
+        CHECK(th_proc_sanitizer_clean(&r));
+        th_proc_free(&r);
+        CASE_END();
+    }
+    json_decref(q);
+    json_decref(c);
+    json_decref(m);
+}
+
 int main(void)
 {
     RUN(binary_is_set);
@@ -303,6 +534,9 @@ int main(void)
         RUN(bad_inputs);
         RUN(duplicate_keys);
         RUN(usage);
+        RUN(extra_data_bft_vectors);
+        RUN(extra_data_clique_vectors);
+        RUN(extra_data_modes);
     }
     return th_finish(__FILE__);
 }
