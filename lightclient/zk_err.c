@@ -25,6 +25,8 @@ const char *zk_strerror(int code)
     case ZK_ERR_NOTFOUND: return "not found";
     case ZK_ERR_USAGE: return "usage error";
     case ZK_ERR_INTERNAL: return "internal error";
+    case ZK_ERR_NOT_ON_CURVE: return "point not on the curve";
+    case ZK_ERR_NOT_IN_GROUP: return "point not in the prime-order subgroup";
     default: return "unknown error";
     }
 }

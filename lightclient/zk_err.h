@@ -35,6 +35,8 @@ typedef enum zk_err {
     ZK_ERR_NOTFOUND,      /* the requested item does not exist */
     ZK_ERR_USAGE,         /* bad arguments from the caller or the command line */
     ZK_ERR_INTERNAL,      /* a bug: an invariant of our own code failed */
+    ZK_ERR_NOT_ON_CURVE,  /* an encoded point that does not satisfy the curve equation */
+    ZK_ERR_NOT_IN_GROUP,  /* a point on the curve but outside the prime-order subgroup */
 } zk_err;
 
 /* A human-readable message plus where in the input it was detected. */

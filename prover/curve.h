@@ -56,11 +56,10 @@
 
 /* The three ways a point encoding fails, as distinct codes (blst's BLST_ERROR
  * split): a coordinate >= p, a point not on the curve, a G2 point outside the
- * order-r subgroup. They map onto zk_err values until zk_err.h grows dedicated
- * ones; compare against these names, not the values. */
+ * order-r subgroup. */
 #define BN254_ERR_COORD           ZK_ERR_NONCANONICAL
-#define BN254_ERR_NOT_ON_CURVE    ZK_ERR_MALFORMED
-#define BN254_ERR_NOT_IN_SUBGROUP ZK_ERR_RANGE
+#define BN254_ERR_NOT_ON_CURVE    ZK_ERR_NOT_ON_CURVE
+#define BN254_ERR_NOT_IN_SUBGROUP ZK_ERR_NOT_IN_GROUP
 
 #define ZK_CURVE_API(G, F)                                                                         \
     typedef struct G##_affine {                                                                    \
