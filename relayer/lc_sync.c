@@ -47,19 +47,6 @@ static int sync_block_header(lc_client *lc, eth_header *h, const json_t *block, 
     return rc;
 }
 
-/* The code lc_sync reports for a light-client failure: ZK_ERR_MISMATCH only
- * for equivocation (the store is then frozen). Clique's number / parent-hash /
- * checkpoint-signers rules also answer ZK_ERR_MISMATCH (clique_apply); those
- * are plain rejections. */
-static int sync_submit_code(lc_client *lc, int rc)
-{
-    if (rc != ZK_ERR_MISMATCH) return rc;
-    bool frozen = false;
-    uint64_t at = 0;
-    if (lc_store_frozen(lc_client_store(lc), &frozen, &at, NULL) == ZK_OK && frozen) return rc;
-    return ZK_ERR_REJECTED;
-}
-
 /* Fetches one block by selector and converts it (sync_block_header). With a
  * tag, *number receives the block's own number and no number check applies. */
 static int sync_fetch_one(lc_client *lc, rpc_client *rpc, eth_header *h, rpc_block_id which,
@@ -164,7 +151,7 @@ static int sync_anchor(lc_client *lc, rpc_client *rpc, uint64_t head, zk_errbuf 
     int rc = sync_fetch_one(lc, rpc, &h, rpc_block_at(head), err);
     if (rc) return rc;
     lc_verdict v;
-    rc = sync_submit_code(lc, lc_submit_header(lc, &v, &h, err));
+    rc = lc_submit_header(lc, &v, &h, err);
     header_clear(&h);
     if (rc == ZK_ERR_REJECTED)
         return zk_fail_wrap(err, rc,
@@ -282,7 +269,7 @@ int lc_sync(lc_client *lc, rpc_client *rpc, const lc_sync_options *o, lc_sync_re
         size_t done = 0;
         if (n_ok > 0) {
             lc_verdict v;
-            rc = sync_submit_code(lc, lc_submit_headers(lc, &v, &done, hs, n_ok, err));
+            rc = lc_submit_headers(lc, &v, &done, hs, n_ok, err);
             out->submitted += done;
             if (done > 0) last_submitted = hs[done - 1].number;
         }
