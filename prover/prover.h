@@ -3,6 +3,8 @@
  *   field.h (generic Montgomery template) -> fp.h, fr.h -> fp_tower.h
  *   -> curve.h (generic point template) -> g1.h, g2.h -> pairing.h
  *   -> bn254_precompile.h
+ *   threads.h (fork-join helper) -> msm.h (G1/G2 Pippenger), ntt.h (Fr NTT)
+ *   -> r1cs.h (constraint systems, builder) -> groth16.h (setup, prove, verify, keys)
  * A lower layer never includes a higher one.
  *
  * The prover handles only public data (headers, seals, receipts, proofs, public
@@ -21,5 +23,10 @@
 #include "prover/g2.h"
 #include "prover/pairing.h"
 #include "prover/bn254_precompile.h"
+#include "prover/threads.h"
+#include "prover/msm.h"
+#include "prover/ntt.h"
+#include "prover/r1cs.h"
+#include "prover/groth16.h"
 
 #endif
