@@ -479,10 +479,13 @@ int clique_finality_push(clique_finality *f, const clique_snapshot *snap, uint64
     memcpy(f->signer[slot], signer, 20);
 
     /* Walk back from the head until more than floor(n/2) distinct members of
-     * the current set have sealed: that header and all before it are final. */
+     * the current set have sealed: the parent of the oldest of those headers,
+     * and all before it, are final. Only descendants count: the header's own
+     * signer is not a vote for it (an honest out-of-turn orphan plus one
+     * byzantine signer building on it must not finalise it). */
     bool seen[VALSET_MAX] = {false};
     size_t distinct = 0, need = snap->signers.n / 2 + 1;
-    for (size_t k = 0; k < f->len; k++) {
+    for (size_t k = 0; k + 1 < f->len; k++) {
         size_t i = (f->first + f->len - 1 - k) % CLIQUE_FINALITY_WINDOW;
         long idx = valset_index(&snap->signers, f->signer[i]);
         if (idx >= 0 && !seen[idx]) {
@@ -490,10 +493,11 @@ int clique_finality_push(clique_finality *f, const clique_snapshot *snap, uint64
             distinct++;
         }
         if (distinct >= need) {
-            if (!f->has_final || f->number[i] > f->final_number) {
+            size_t fin = (f->first + f->len - 2 - k) % CLIQUE_FINALITY_WINDOW;
+            if (!f->has_final || f->number[fin] > f->final_number) {
                 f->has_final = true;
-                f->final_number = f->number[i];
-                memcpy(f->final_hash, f->hash[i], 32);
+                f->final_number = f->number[fin];
+                memcpy(f->final_hash, f->hash[fin], 32);
             }
             break;
         }

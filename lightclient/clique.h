@@ -179,17 +179,19 @@ size_t clique_tally(const clique_snapshot *snap, const uint8_t candidate[20]) ZK
  *
  * Rule (exact): let head be the last header pushed, S the signer set of the
  * snapshot passed with that push and n = |S|. A pushed header at number k is
- * final when the addresses that sealed headers k, k+1, ..., head (k included),
- * counted once each and only if in S, number more than floor(n/2). Only the
- * last CLIQUE_FINALITY_WINDOW pushed headers are considered. After each push
- * the highest such k is computed; clique_finality_latest reports the highest k
+ * final when the addresses that sealed its descendants k+1, ..., head, counted
+ * once each and only if in S, number more than floor(n/2). Only the last
+ * CLIQUE_FINALITY_WINDOW pushed headers are considered. After each push the
+ * highest such k is computed; clique_finality_latest reports the highest k
  * ever found, so a header once final stays final (a larger set after a vote
  * cannot withdraw it).
  *
- * Why: a majority of the signers built on k. Under honest majority no
- * competing branch can collect as many distinct seals, and a minority of
- * colluding signers cannot finalize anything on their own: one signer sealing
- * every block never does (when n > 1).
+ * Why: a majority of the signers built on k. The header's own signer does not
+ * count, so an honest out-of-turn orphan plus a byzantine minority building on
+ * it never reaches the threshold, and one signer sealing every block never
+ * does (when n > 1). This is probabilistic finality, not BFT finality: Clique
+ * signers may legitimately seal competing branches, and a deep reorg during a
+ * network partition can still undo a header this rule called final.
  *
  * The headers pushed must be contiguous in number; the caller verifies each
  * with clique_apply first (this struct trusts the signer it is given). */

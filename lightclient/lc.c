@@ -429,6 +429,25 @@ static int bft_conflict(lc_client *lc, const lc_stored_header *stored, const eth
                               "header %llu conflicts with the stored one and fails verification",
                               (unsigned long long)h->number);
     }
+    /* Equivocation means two quorums of one set. A conflicting header that
+     * lists another set must pass the same rotation rule as on the main path
+     * (the stored parent's vote), or f+1 keys could freeze the client. */
+    if (rc == ZK_OK && res->validators_changed) {
+        bft_parent parent;
+        uint8_t *parent_rlp = NULL;
+        rc = load_parent(lc, &parent, &parent_rlp, h->number - 1, err);
+        if (rc == ZK_OK && memcmp(parent.rec.hash, h->parent_hash, 32) != 0)
+            rc = ZK_FAIL(err, ZK_ERR_REJECTED, "parent is not the verified header");
+        if (rc == ZK_OK)
+            rc = check_rotation_vote(&parent, flavor_of(lc->cp.consensus), trusted,
+                                     &res->next_validators, h->number, err);
+        free(parent_rlp);
+        if (rc)
+            rc = zk_fail_wrap(err, ZK_ERR_REJECTED,
+                              "header %llu conflicts with the stored one and lists another "
+                              "validator set without a valid handover",
+                              (unsigned long long)h->number);
+    }
     free(trusted);
     free(res);
     if (rc) return rc;

@@ -17,8 +17,9 @@ typedef struct pending_hdr {
 
 struct lc_clique_state {
     const secp256k1_context *ctx;
-    clique_snapshot snap;
-    clique_finality fin;
+    clique_snapshot base; /* after the last stored (final) header */
+    clique_snapshot snap; /* after the last pending header */
+    clique_finality fin;  /* pushes of the pending headers only */
     pending_hdr *pending;
     size_t n_pending, cap_pending;
     bool stale; /* memory ran ahead of a failed store write: reopen to continue */
@@ -80,13 +81,9 @@ static int put_record(zk_buf *b, const lc_stored_header *r)
     return rc;
 }
 
-/* Encodes the state, leaving out the first `skip` pending headers (those the
- * same batch stores as final). */
-static int aux_encode(zk_buf *b, const lc_clique_state *st, size_t skip)
+static int put_snapshot(zk_buf *b, const clique_snapshot *s)
 {
-    const clique_snapshot *s = &st->snap;
-    int rc = put_u8(b, LC_CLIQUE_AUX_V1);
-    if (!rc) rc = put_be64(b, s->cfg.epoch);
+    int rc = put_be64(b, s->cfg.epoch);
     if (!rc) rc = put_be64(b, s->cfg.period);
     if (!rc) rc = put_be64(b, s->number);
     if (!rc) rc = buf_append(b, s->hash, 32);
@@ -106,19 +103,18 @@ static int aux_encode(zk_buf *b, const lc_clique_state *st, size_t skip)
         if (!rc) rc = put_u8(b, s->votes[i].authorize ? 1 : 0);
         if (!rc) rc = put_be64(b, s->votes[i].block);
     }
-    const clique_finality *f = &st->fin;
-    if (!rc) rc = put_be32(b, (uint32_t)f->len);
-    for (size_t k = 0; !rc && k < f->len; k++) {
-        size_t i = (f->first + k) % CLIQUE_FINALITY_WINDOW;
-        rc = put_be64(b, f->number[i]);
-        if (!rc) rc = buf_append(b, f->hash[i], 32);
-        if (!rc) rc = buf_append(b, f->signer[i], 20);
-    }
-    if (!rc) rc = put_u8(b, f->has_final ? 1 : 0);
-    if (!rc) rc = put_be64(b, f->final_number);
-    if (!rc) rc = buf_append(b, f->final_hash, 32);
-    if (!rc) rc = put_be32(b, (uint32_t)(st->n_pending - skip));
-    for (size_t i = skip; !rc && i < st->n_pending; i++) {
+    return rc;
+}
+
+/* Encodes base and the pending headers from index `from` on (the earlier ones
+ * are stored as final by the same batch, and base already includes them). */
+static int aux_encode(zk_buf *b, const clique_snapshot *base, const lc_clique_state *st,
+                      size_t from)
+{
+    int rc = put_u8(b, LC_CLIQUE_AUX_V1);
+    if (!rc) rc = put_snapshot(b, base);
+    if (!rc) rc = put_be32(b, (uint32_t)(st->n_pending - from));
+    for (size_t i = from; !rc && i < st->n_pending; i++) {
         const pending_hdr *p = &st->pending[i];
         rc = put_record(b, &p->rec);
         if (!rc) rc = put_u8(b, p->next_set ? 1 : 0);
@@ -179,58 +175,50 @@ static int pending_reserve(lc_clique_state *st, size_t need)
     return ZK_OK;
 }
 
-static int aux_decode(lc_clique_state *st, const uint8_t *in, size_t len)
+static int get_snapshot(zk_cursor *c, clique_snapshot *s)
 {
-    zk_cursor c = cur_make(in, len);
-    clique_snapshot *s = &st->snap;
-    clique_finality *f = &st->fin;
-    uint8_t ver, flag;
     uint32_t n, fields;
-    int rc = cur_u8(&c, &ver);
-    if (!rc && ver != LC_CLIQUE_AUX_V1) rc = ZK_ERR_MALFORMED;
-    if (!rc) rc = cur_be64(&c, &s->cfg.epoch);
-    if (!rc) rc = cur_be64(&c, &s->cfg.period);
-    if (!rc) rc = cur_be64(&c, &s->number);
-    if (!rc) rc = get_fixed(&c, s->hash, 32);
-    if (!rc) rc = cur_be64(&c, &s->timestamp);
-    if (!rc) rc = cur_be64(&c, &s->gas_limit);
-    if (!rc) rc = cur_be32(&c, &fields);
+    uint8_t flag;
+    int rc = cur_be64(c, &s->cfg.epoch);
+    if (!rc && s->cfg.epoch == 0) rc = ZK_ERR_MALFORMED;
+    if (!rc) rc = cur_be64(c, &s->cfg.period);
+    if (!rc) rc = cur_be64(c, &s->number);
+    if (!rc) rc = get_fixed(c, s->hash, 32);
+    if (!rc) rc = cur_be64(c, &s->timestamp);
+    if (!rc) rc = cur_be64(c, &s->gas_limit);
+    if (!rc) rc = cur_be32(c, &fields);
     if (!rc) s->fields = fields;
-    if (!rc) rc = get_set(&c, &s->signers);
-    if (!rc) rc = cur_be32(&c, &n);
-    if (!rc && n > CLIQUE_MAX_RECENTS) rc = ZK_ERR_MALFORMED;
+    if (!rc) rc = get_set(c, &s->signers);
+    if (!rc) rc = cur_be32(c, &n);
+    /* clique_apply keeps recents below floor(n/2) + 1 entries after a push. */
+    if (!rc && n >= CLIQUE_MAX_RECENTS) rc = ZK_ERR_MALFORMED;
     if (!rc) s->n_recents = n;
     for (size_t i = 0; !rc && i < s->n_recents; i++) {
-        rc = cur_be64(&c, &s->recent_number[i]);
-        if (!rc) rc = get_fixed(&c, s->recent_signer[i], 20);
+        rc = cur_be64(c, &s->recent_number[i]);
+        if (!rc) rc = get_fixed(c, s->recent_signer[i], 20);
     }
-    if (!rc) rc = cur_be32(&c, &n);
+    if (!rc) rc = cur_be32(c, &n);
     if (!rc && n > CLIQUE_MAX_VOTES) rc = ZK_ERR_MALFORMED;
     if (!rc) s->n_votes = n;
     for (size_t i = 0; !rc && i < s->n_votes; i++) {
-        rc = get_fixed(&c, s->votes[i].signer, 20);
-        if (!rc) rc = get_fixed(&c, s->votes[i].candidate, 20);
-        if (!rc) rc = cur_u8(&c, &flag);
+        rc = get_fixed(c, s->votes[i].signer, 20);
+        if (!rc) rc = get_fixed(c, s->votes[i].candidate, 20);
+        if (!rc) rc = cur_u8(c, &flag);
         if (!rc && flag > 1) rc = ZK_ERR_MALFORMED;
         if (!rc) s->votes[i].authorize = flag == 1;
-        if (!rc) rc = cur_be64(&c, &s->votes[i].block);
+        if (!rc) rc = cur_be64(c, &s->votes[i].block);
     }
-    if (!rc) rc = cur_be32(&c, &n);
-    if (!rc && n > CLIQUE_FINALITY_WINDOW) rc = ZK_ERR_MALFORMED;
-    if (!rc) {
-        clique_finality_init(f);
-        f->len = n;
-    }
-    for (size_t i = 0; !rc && i < f->len; i++) {
-        rc = cur_be64(&c, &f->number[i]);
-        if (!rc) rc = get_fixed(&c, f->hash[i], 32);
-        if (!rc) rc = get_fixed(&c, f->signer[i], 20);
-    }
-    if (!rc) rc = cur_u8(&c, &flag);
-    if (!rc && flag > 1) rc = ZK_ERR_MALFORMED;
-    if (!rc) f->has_final = flag == 1;
-    if (!rc) rc = cur_be64(&c, &f->final_number);
-    if (!rc) rc = get_fixed(&c, f->final_hash, 32);
+    return rc;
+}
+
+static int aux_decode(lc_clique_state *st, const uint8_t *in, size_t len)
+{
+    zk_cursor c = cur_make(in, len);
+    uint8_t ver, flag;
+    uint32_t n;
+    int rc = cur_u8(&c, &ver);
+    if (!rc && ver != LC_CLIQUE_AUX_V1) rc = ZK_ERR_MALFORMED;
+    if (!rc) rc = get_snapshot(&c, &st->base);
     if (!rc) rc = cur_be32(&c, &n);
     if (!rc && n > CLIQUE_FINALITY_WINDOW) rc = ZK_ERR_MALFORMED;
     if (!rc) rc = pending_reserve(st, n);
@@ -258,6 +246,34 @@ static int aux_decode(lc_clique_state *st, const uint8_t *in, size_t len)
     return rc;
 }
 
+/* Re-applies pending[0..keep) on top of base (dropping the rest): the state
+ * after a reorg inside the pending window, and after a load. The headers were
+ * verified once already; re-verifying them costs one ecrecover each. */
+static int pending_replay(lc_clique_state *st, size_t keep, zk_errbuf *err)
+{
+    for (size_t i = keep; i < st->n_pending; i++)
+        pending_free(&st->pending[i]);
+    st->n_pending = keep;
+    st->snap = st->base;
+    clique_finality_init(&st->fin);
+    for (size_t i = 0; i < keep; i++) {
+        eth_header h;
+        uint8_t signer[20];
+        pending_hdr *p = &st->pending[i];
+        int rc = header_decode_rlp(&h, p->rlp, p->rlp_len, err);
+        if (rc == ZK_OK) {
+            rc = clique_apply(&st->snap, st->ctx, &h, signer, err);
+            header_clear(&h);
+        }
+        if (rc == ZK_OK)
+            rc = clique_finality_push(&st->fin, &st->snap, p->rec.number, p->rec.hash, signer);
+        if (rc)
+            return zk_fail_wrap(err, ZK_ERR_MALFORMED, "clique: replaying pending header %llu",
+                                (unsigned long long)p->rec.number);
+    }
+    return ZK_OK;
+}
+
 /* ---- init / load ---- */
 
 int lc_clique_init_state(lc_store *s, const secp256k1_context *ctx, const lc_checkpoint *cp,
@@ -273,12 +289,11 @@ int lc_clique_init_state(lc_store *s, const secp256k1_context *ctx, const lc_che
     lc_clique_state *st = calloc(1, sizeof(*st));
     if (!st) return ZK_FAIL(err, ZK_ERR_NOMEM, "out of memory");
     clique_config cfg = {cp->clique_epoch, cp->clique_period};
-    rc = clique_snapshot_from_checkpoint(&st->snap, &cfg, cp_header, err);
+    rc = clique_snapshot_from_checkpoint(&st->base, &cfg, cp_header, err);
     if (rc == ZK_OK) {
-        clique_finality_init(&st->fin);
         zk_buf b;
         buf_init(&b, 0);
-        rc = aux_encode(&b, st, 0);
+        rc = aux_encode(&b, &st->base, st, 0);
         if (rc == ZK_OK) rc = lc_store_put_batch(s, NULL, 0, false, b.data, b.len, NULL, err);
         buf_clear(&b);
     }
@@ -310,6 +325,11 @@ int lc_clique_load(lc_clique_state **out, lc_store *s, const secp256k1_context *
         return ZK_FAIL(err, ZK_ERR_MALFORMED, "clique: the stored snapshot is damaged (%s)",
                        zk_strerror(rc));
     }
+    rc = pending_replay(st, st->n_pending, err);
+    if (rc) {
+        lc_clique_free(st);
+        return rc;
+    }
     *out = st;
     return ZK_OK;
 }
@@ -325,25 +345,24 @@ static void verdict_known(lc_verdict *v, const lc_stored_header *rec, lc_outcome
     memcpy(v->hash, rec->hash, 32);
 }
 
-/* A header at or below the snapshot head: the same one again is known; any
- * other is refused (reorgs before finality are not followed, and a header
- * conflicting with a final one can never be accepted). */
+/* A header at or below the snapshot head. The same header again is known. A
+ * different one inside the pending window is a reorg: *reorg_at is set to the
+ * pending index it replaces (the caller replays and applies it). Below the
+ * window it conflicts with a final header and is refused: that would mean the
+ * probabilistic finality rule was wrong, which needs an operator. */
 static int clique_old_header(lc_clique_state *st, lc_store *s, lc_verdict *v, const eth_header *h,
-                             zk_errbuf *err)
+                             size_t *reorg_at, zk_errbuf *err)
 {
     uint8_t hash[32];
     int rc = header_hash(hash, h);
     if (rc) return rc;
     for (size_t i = 0; i < st->n_pending; i++)
         if (st->pending[i].rec.number == h->number) {
-            if (memcmp(st->pending[i].rec.hash, hash, 32) == 0) {
+            if (memcmp(st->pending[i].rec.hash, hash, 32) == 0)
                 verdict_known(v, &st->pending[i].rec, LC_PENDING);
-                return ZK_OK;
-            }
-            return ZK_FAIL(err, ZK_ERR_REJECTED,
-                           "clique: header %llu conflicts with the pending header at that height "
-                           "(a reorg before finality; not followed)",
-                           (unsigned long long)h->number);
+            else
+                *reorg_at = i;
+            return ZK_OK;
         }
     lc_stored_header stored;
     rc = lc_store_get_header(s, &stored, h->number, err);
@@ -353,12 +372,31 @@ static int clique_old_header(lc_clique_state *st, lc_store *s, lc_verdict *v, co
     }
     if (rc == ZK_OK)
         return ZK_FAIL(err, ZK_ERR_REJECTED,
-                       "clique: header %llu conflicts with the final header at that height",
+                       "clique: header %llu conflicts with the final header at that height "
+                       "(Clique finality is probabilistic: a reorg this deep needs an operator)",
                        (unsigned long long)h->number);
     if (rc == ZK_ERR_NOTFOUND)
         return ZK_FAIL(err, ZK_ERR_REJECTED, "clique: header %llu is below the checkpoint",
                        (unsigned long long)h->number);
     return rc;
+}
+
+/* Replaces the in-memory state by the stored one (after a failed reorg, so an
+ * RPC node serving a bad branch cannot make us forget the good one). */
+static int clique_reload(lc_clique_state *st, lc_store *s, zk_errbuf *err)
+{
+    lc_clique_state *fresh = NULL;
+    int rc = lc_clique_load(&fresh, s, st->ctx, err);
+    if (rc) {
+        st->stale = true;
+        return rc;
+    }
+    for (size_t i = 0; i < st->n_pending; i++)
+        pending_free(&st->pending[i]);
+    free(st->pending);
+    *st = *fresh;
+    free(fresh);
+    return ZK_OK;
 }
 
 /* Applies one header to the in-memory state. */
@@ -375,6 +413,10 @@ static int clique_apply_one(lc_clique_state *st, lc_verdict *v, const eth_header
     int rc = header_encode_rlp(&raw, h);
     if (rc == ZK_OK) rc = pending_reserve(st, st->n_pending + 1);
     if (rc == ZK_OK) rc = clique_apply(&st->snap, st->ctx, h, signer, err);
+    if (rc == ZK_OK && st->snap.signers.n == 0)
+        rc = ZK_FAIL(err, ZK_ERR_REJECTED,
+                     "clique: header %llu drops the last signer; the chain cannot continue",
+                     (unsigned long long)h->number);
     /* clique_apply says MISMATCH for a wrong number, parent or checkpoint list;
      * to lc's callers MISMATCH means equivocation only. */
     if (rc == ZK_ERR_MISMATCH) rc = ZK_ERR_REJECTED;
@@ -435,20 +477,34 @@ int lc_clique_submit(lc_clique_state *st, lc_store *s, lc_verdict *last, const e
     if (st->stale)
         return ZK_FAIL(err, ZK_ERR_IO,
                        "clique: an earlier store write failed; reopen the light client");
-    size_t applied = 0, n_before = st->n_pending;
+    size_t applied = 0;
+    bool changed = false;
     int fail = ZK_OK;
     zk_errbuf fail_err = {{0}, 0};
     for (; applied < n; applied++) {
         const eth_header *h = &hs[applied];
         if (h->number <= st->snap.number) {
-            fail = clique_old_header(st, s, last, h, &fail_err);
+            size_t reorg_at = SIZE_MAX;
+            fail = clique_old_header(st, s, last, h, &reorg_at, &fail_err);
+            if (fail == ZK_OK && reorg_at != SIZE_MAX) {
+                fail = pending_replay(st, reorg_at, &fail_err);
+                if (fail == ZK_OK) fail = clique_apply_one(st, last, h, &fail_err);
+                if (fail) {
+                    /* Keep the branch we had: the new one did not verify. */
+                    zk_errbuf reload_err;
+                    if (clique_reload(st, s, &reload_err) != ZK_OK) fail_err = reload_err;
+                    break;
+                }
+                changed = true;
+            }
         } else {
             fail = clique_apply_one(st, last, h, &fail_err);
+            if (fail == ZK_OK) changed = true;
         }
         if (fail) break;
     }
     if (done) *done = applied;
-    if (st->n_pending == n_before) {
+    if (!changed) {
         if (fail && err) *err = fail_err;
         return fail;
     }
@@ -467,11 +523,25 @@ int lc_clique_submit(lc_clique_state *st, lc_store *s, lc_verdict *last, const e
         puts[i].rlp = st->pending[i].rlp;
         puts[i].rlp_len = st->pending[i].rlp_len;
     }
+    /* The new base: the old one with the newly final headers applied. */
+    clique_snapshot *base = malloc(sizeof(*base));
+    if (rc == ZK_OK && !base) rc = ZK_ERR_NOMEM;
+    if (rc == ZK_OK) *base = st->base;
+    for (size_t i = 0; rc == ZK_OK && i < n_final; i++) {
+        eth_header h;
+        rc = header_decode_rlp(&h, st->pending[i].rlp, st->pending[i].rlp_len, err);
+        if (rc == ZK_OK) {
+            rc = clique_apply(base, st->ctx, &h, NULL, err);
+            header_clear(&h);
+        }
+    }
     zk_buf b;
     buf_init(&b, 0);
-    if (rc == ZK_OK) rc = aux_encode(&b, st, n_final);
+    if (rc == ZK_OK) rc = aux_encode(&b, base, st, n_final);
     if (rc == ZK_OK) rc = lc_store_put_batch(s, puts, n_final, false, b.data, b.len, NULL, err);
+    if (rc == ZK_OK) st->base = *base;
     buf_clear(&b);
+    free(base);
     free(puts);
     if (rc) {
         /* Not persisted: the in-memory state is ahead of the store. Reload on

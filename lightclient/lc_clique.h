@@ -2,18 +2,26 @@
  * snapshot and the finality window, persisted in the store's aux record, and
  * headers stored once final under CLIQUE_FINALITY_RULE.
  *
+ * Reorgs inside the pending window (headers verified but not yet final) are
+ * followed: the pending headers after the fork point are dropped, the state is
+ * replayed from the last final snapshot, and the new branch applied; a branch
+ * that does not verify leaves the old one in place. A header conflicting with a
+ * final (stored) one is refused.
+ *
  * Aux record layout (version LC_CLIQUE_AUX_V1, big-endian integers):
  *   u8 ver
- *   snapshot   be64 epoch | be64 period | be64 number | hash[32] | be64 timestamp |
+ *   base       the snapshot after the last final header:
+ *              be64 epoch | be64 period | be64 number | hash[32] | be64 timestamp |
  *              be64 gas_limit | be32 fields | be32 n | n x addr[20] |
  *              be32 r | r x (be64 number | addr[20]) |
  *              be32 v | v x (signer[20] | candidate[20] | u8 authorize | be64 block)
- *   finality   be32 len | len x (be64 number | hash[32] | signer[20]) |
- *              u8 has_final | be64 final_number | final_hash[32]
- *   pending    be32 p | p x (record | be32 rlp_len | rlp)   verified, not yet final,
- *              ascending and contiguous; record = the lc_stored_header fields in order
+ *   pending    be32 p | p x (record | u8 has_set [| be32 n | n x addr[20]] |
+ *              be32 rlp_len | rlp), verified, not yet final, ascending and
+ *              contiguous; record = the lc_stored_header fields in order
  *              (be64 number | hash | parent | state | tx | receipts | be64 timestamp |
- *              valset_id | next_valset_id | u8 rule). */
+ *              valset_id | next_valset_id | u8 rule).
+ * On load the pending headers are replayed on base (one ecrecover each) to
+ * rebuild the head snapshot and the finality window. */
 #ifndef ZKRELAY_LIGHTCLIENT_LC_CLIQUE_H
 #define ZKRELAY_LIGHTCLIENT_LC_CLIQUE_H
 
@@ -24,7 +32,7 @@
 #include "lc_store.h"
 #include "zk_err.h"
 
-#define LC_CLIQUE_AUX_V1 1
+#define LC_CLIQUE_AUX_V1 2
 
 typedef struct lc_clique_state lc_clique_state;
 

@@ -399,7 +399,8 @@ static bool model_final(const chain *c, uint64_t *out)
     for (uint64_t k = c->snap.number; k >= 1; k--) {
         bool seen[MAX_KEYS] = {false};
         size_t distinct = 0;
-        for (uint64_t j = k; j <= c->snap.number; j++) {
+        /* Descendants only: block k's own signer does not count. */
+        for (uint64_t j = k + 1; j <= c->snap.number; j++) {
             int i = key_index(c, c->signer_of[j]);
             if (i >= 0 && !seen[i] && valset_contains(&c->model, c->signer_of[j])) {
                 seen[i] = true;
@@ -481,13 +482,13 @@ static void run_chain(size_t nsigners)
     header_clear(&h);
 
     /* Finality agrees with the model, and a run that obeys the recents rule
-     * finalizes within floor(n/2) blocks of the head. */
+     * finalizes within floor(n/2) + 1 blocks of the head. */
     uint64_t fin = 0, want = 0;
     uint8_t fin_hash[32];
     CHECK_EQ_INT(clique_finality_latest(&c->fin, &fin, fin_hash), ZK_OK);
     CHECK(model_final(c, &want));
     CHECK_EQ_INT(fin, want);
-    CHECK(fin + c->snap.signers.n / 2 >= c->snap.number);
+    CHECK(fin + c->snap.signers.n / 2 + 1 >= c->snap.number);
     free(c);
 }
 
@@ -877,22 +878,35 @@ TEST(finality_window)
     uint64_t num = 0;
     uint8_t hash[32];
 
-    CASE_BEGIN("finality: 3 signers, A then B finalizes A's block");
+    CASE_BEGIN("finality: 3 signers, B then C finalize A's block");
     small_snap(s, 3);
     clique_finality_init(f);
     CHECK_EQ_INT(clique_finality_latest(f, &num, hash), ZK_ERR_NOTFOUND);
     CHECK_EQ_INT(push(f, s, 101, 1), ZK_OK);
-    CHECK_EQ_INT(clique_finality_latest(f, &num, hash), ZK_ERR_NOTFOUND); /* 1 of 3 */
+    CHECK_EQ_INT(clique_finality_latest(f, &num, hash), ZK_ERR_NOTFOUND);
     CHECK_EQ_INT(push(f, s, 102, 2), ZK_OK);
+    /* 101's descendants: {B}, 1 of 3; its own signer A does not count. */
+    CHECK_EQ_INT(clique_finality_latest(f, &num, hash), ZK_ERR_NOTFOUND);
+    CHECK_EQ_INT(push(f, s, 103, 3), ZK_OK);
     CHECK_EQ_INT(clique_finality_latest(f, &num, hash), ZK_OK);
-    CHECK_EQ_INT(num, 101); /* {A, B}: 2 > 1 */
+    CHECK_EQ_INT(num, 101); /* descendants {B, C}: 2 > 1 */
     CHECK_EQ_INT(be64_load(hash), 101);
-    CHECK_EQ_INT(push(f, s, 103, 2), ZK_OK);
-    CHECK_EQ_INT(clique_finality_latest(f, &num, NULL), ZK_OK);
-    CHECK_EQ_INT(num, 101); /* 102..103 only B */
     CHECK_EQ_INT(push(f, s, 104, 3), ZK_OK);
     CHECK_EQ_INT(clique_finality_latest(f, &num, NULL), ZK_OK);
-    CHECK_EQ_INT(num, 103);
+    CHECK_EQ_INT(num, 101); /* 103..104 only C */
+    CHECK_EQ_INT(push(f, s, 105, 2), ZK_OK);
+    CHECK_EQ_INT(clique_finality_latest(f, &num, NULL), ZK_OK);
+    CHECK_EQ_INT(num, 103); /* 104, 105: {C, B} */
+    CASE_END();
+
+    CASE_BEGIN("finality: an orphan's signer plus one other cannot finalize it");
+    /* The reviewer's fork: A seals an out-of-turn block, one byzantine signer
+     * B builds on it; the orphan's own seal is no vote for it. */
+    small_snap(s, 3);
+    clique_finality_init(f);
+    CHECK_EQ_INT(push(f, s, 1, 1), ZK_OK);
+    CHECK_EQ_INT(push(f, s, 2, 2), ZK_OK);
+    CHECK_EQ_INT(clique_finality_latest(f, &num, NULL), ZK_ERR_NOTFOUND);
     CASE_END();
 
     CASE_BEGIN("finality: one signer out of turn forever never finalizes");
@@ -900,10 +914,11 @@ TEST(finality_window)
     for (uint64_t n = 1; n <= 2 * CLIQUE_FINALITY_WINDOW; n++)
         CHECK_EQ_INT(push(f, s, n, 2), ZK_OK);
     CHECK_EQ_INT(clique_finality_latest(f, &num, NULL), ZK_ERR_NOTFOUND);
-    /* A second signer arrives: its parent (the last in the window) is final. */
+    /* A second signer arrives: two distinct signers now sealed the last two
+     * blocks, so their parent is final. */
     CHECK_EQ_INT(push(f, s, 2 * CLIQUE_FINALITY_WINDOW + 1, 3), ZK_OK);
     CHECK_EQ_INT(clique_finality_latest(f, &num, NULL), ZK_OK);
-    CHECK_EQ_INT(num, 2 * CLIQUE_FINALITY_WINDOW);
+    CHECK_EQ_INT(num, 2 * CLIQUE_FINALITY_WINDOW - 1);
     CASE_END();
 
     CASE_BEGIN("finality: non-members do not count");
@@ -924,7 +939,7 @@ TEST(finality_window)
     CHECK_EQ_INT(clique_finality_latest(f, &num, NULL), ZK_ERR_NOTFOUND);
     CHECK_EQ_INT(push(f, s, 14, 5), ZK_OK);
     CHECK_EQ_INT(clique_finality_latest(f, &num, NULL), ZK_OK);
-    CHECK_EQ_INT(num, 12); /* {1, 2, 5} from 12; from 13 only {2, 5} */
+    CHECK_EQ_INT(num, 11); /* 12..14 sealed by {1, 2, 5}; 13..14 only by {2, 5} */
     CASE_END();
 
     CASE_BEGIN("finality: a larger set does not withdraw finality");
@@ -932,20 +947,20 @@ TEST(finality_window)
     clique_finality_init(f);
     CHECK_EQ_INT(push(f, s, 1, 1), ZK_OK);
     CHECK_EQ_INT(push(f, s, 2, 2), ZK_OK);
+    CHECK_EQ_INT(push(f, s, 3, 3), ZK_OK);
     CHECK_EQ_INT(clique_finality_latest(f, &num, NULL), ZK_OK);
     CHECK_EQ_INT(num, 1);
     small_snap(s, 7); /* now 4 distinct needed */
-    CHECK_EQ_INT(push(f, s, 3, 3), ZK_OK);
+    CHECK_EQ_INT(push(f, s, 4, 1), ZK_OK);
     CHECK_EQ_INT(clique_finality_latest(f, &num, NULL), ZK_OK);
     CHECK_EQ_INT(num, 1);
     CASE_END();
 
-    CASE_BEGIN("finality: 1 signer finalizes each block at once");
+    CASE_BEGIN("finality: 1 signer finalizes each block once its child exists");
     small_snap(s, 1);
     clique_finality_init(f);
     CHECK_EQ_INT(push(f, s, 5, 1), ZK_OK);
-    CHECK_EQ_INT(clique_finality_latest(f, &num, NULL), ZK_OK);
-    CHECK_EQ_INT(num, 5);
+    CHECK_EQ_INT(clique_finality_latest(f, &num, NULL), ZK_ERR_NOTFOUND);
     CASE_END();
 
     CASE_BEGIN("finality: gaps and repeats refused");
@@ -955,7 +970,7 @@ TEST(finality_window)
     CHECK_EQ_INT(f->len, 1);
     CHECK_EQ_INT(push(f, s, 6, 1), ZK_OK);
     CHECK_EQ_INT(clique_finality_latest(f, &num, NULL), ZK_OK);
-    CHECK_EQ_INT(num, 6);
+    CHECK_EQ_INT(num, 5);
     CASE_END();
 out:
     free(s);

@@ -306,6 +306,33 @@ TEST(equivocation_freezes)
     CHECK_EQ_INT(lc_submit_header(lc, &v, &weak, &err), ZK_ERR_REJECTED);
     header_clear(&weak);
 
+    /* Two validators sign a block 10 that lists only themselves: a quorum of
+     * their own list, but no handover vote: rejected, not equivocation. */
+    {
+        bft_extra *x = malloc(sizeof(*x));
+        CHECK_EQ_INT(bft_extra_decode(x, BFT_QBFT, g.h[10].extra_data, g.h[10].extra_len, NULL),
+                     ZK_OK);
+        eth_header small = g.h[10];
+        small.extra_data = malloc(g.h[10].extra_len);
+        memcpy(small.extra_data, g.h[10].extra_data, g.h[10].extra_len);
+        x->n_validators = 2;
+        memcpy(x->validators[0], g.addrs[0], 20);
+        memcpy(x->validators[1], g.addrs[1], 20);
+        uint8_t sk[2][32];
+        memcpy(sk[0], g.keys[0], 32);
+        memcpy(sk[1], g.keys[1], 32);
+        CHECK_EQ_INT(bft_seal_header(&small, g.ctx, BFT_QBFT, x, (const uint8_t(*)[32])sk, 2, NULL),
+                     ZK_OK);
+        CHECK_EQ_INT(lc_submit_header(lc, &v, &small, &err), ZK_ERR_REJECTED);
+        CHECK(msg_has(&err, "handover"));
+        bool frozen = true;
+        uint64_t at;
+        CHECK_EQ_INT(lc_store_frozen(lc_client_store(lc), &frozen, &at, NULL), ZK_OK);
+        CHECK(!frozen);
+        header_clear(&small);
+        free(x);
+    }
+
     /* The same validators sign a second block 10: equivocation. */
     static const size_t all5[] = {0, 1, 2, 3, 4};
     reseal(&g, &twin, 10, all5, 5, 1);
@@ -395,11 +422,12 @@ TEST(clique_chain_window_finality)
         if (rc) break;
     }
     CHECK(v.has_final);
-    /* 3 distinct signers of 4 (> 2) seal every 3 consecutive blocks. */
-    CHECK_EQ_INT(v.final_number, 248);
-    CHECK_EQ_INT(lc_store_get_header(lc_client_store(lc), &r, 248, NULL), ZK_OK);
+    /* 3 distinct signers of 4 (> 2) seal every 3 consecutive blocks; a header
+     * is final once its descendants have: 247 (248..250). */
+    CHECK_EQ_INT(v.final_number, 247);
+    CHECK_EQ_INT(lc_store_get_header(lc_client_store(lc), &r, 247, NULL), ZK_OK);
     CHECK_EQ_INT(r.rule, LC_RULE_CLIQUE_WINDOW);
-    CHECK_EQ_INT(lc_store_get_header(lc_client_store(lc), &r, 249, NULL), ZK_ERR_NOTFOUND);
+    CHECK_EQ_INT(lc_store_get_header(lc_client_store(lc), &r, 248, NULL), ZK_ERR_NOTFOUND);
 
     /* Forgeries: a signer outside the set, and a header out of order. */
     eth_header bad = g.h[200];
@@ -411,6 +439,83 @@ TEST(clique_chain_window_finality)
     CHECK_EQ_INT(lc_submit_header(lc, &v, &g.h[100], &err), ZK_OK);
     CHECK_EQ_INT(v.outcome, LC_KNOWN);
     lc_close(lc);
+    chaingen_free(&g);
+}
+
+/* The same seal with s -> n - s and v flipped: same signer, other block hash. */
+static void malleate_seal(eth_header *h)
+{
+    static const uint8_t n[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                  0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48,
+                                  0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
+    uint8_t *sig = h->extra_data + h->extra_len - 65;
+    int borrow = 0;
+    for (int i = 31; i >= 0; i--) {
+        int d = n[i] - sig[32 + i] - borrow;
+        borrow = d < 0;
+        sig[32 + i] = (uint8_t)(d + (borrow ? 256 : 0));
+    }
+    sig[64] ^= 1;
+}
+
+static eth_header header_copy(const eth_header *h)
+{
+    eth_header c = *h;
+    c.extra_data = malloc(h->extra_len);
+    memcpy(c.extra_data, h->extra_data, h->extra_len);
+    return c;
+}
+
+/* Reorgs inside the pending window are followed; a branch that does not
+ * verify leaves the old one. An RPC node malleating a seal (no key needed)
+ * cannot wedge the client. */
+TEST(clique_reorg_before_finality)
+{
+    chaingen g;
+    CHECK_EQ_INT(chaingen_init(&g, LC_CLIQUE, 4, 11, 100), ZK_OK);
+    for (int i = 0; i < 12; i++)
+        CHECK_EQ_INT(chaingen_clique_next(&g), ZK_OK);
+    const char *dir = fresh_db(&g, "clique-reorg");
+    lc_client *lc = open_lc(dir);
+    if (!lc) return;
+    zk_errbuf err = {0};
+    lc_verdict v;
+    size_t done;
+    CHECK_EQ_INT(lc_submit_headers(lc, &v, &done, &g.h[1], 2, &err), ZK_OK);
+    CHECK_EQ_INT(v.outcome, LC_PENDING);
+
+    eth_header m = header_copy(&g.h[2]);
+    malleate_seal(&m);
+    uint8_t a[32], b[32];
+    CHECK_EQ_INT(header_hash(a, &m), ZK_OK);
+    CHECK_EQ_INT(header_hash(b, &g.h[2]), ZK_OK);
+    CHECK(memcmp(a, b, 32) != 0);
+    CHECK_MSG(lc_submit_header(lc, &v, &m, &err) == ZK_OK, "malleated: %s", err.msg);
+    /* The real block 2 replaces it, and the chain goes on from there. */
+    CHECK_MSG(lc_submit_header(lc, &v, &g.h[2], &err) == ZK_OK, "real 2: %s", err.msg);
+    CHECK_MEM(v.hash, b, 32);
+
+    /* A bad branch at a pending height: refused, the good one stays. */
+    eth_header bad = header_copy(&g.h[2]);
+    bad.extra_data[bad.extra_len - 20] ^= 0x40;
+    CHECK(lc_submit_header(lc, &v, &bad, &err) != ZK_OK);
+    header_clear(&bad);
+    CHECK_MSG(lc_submit_headers(lc, &v, &done, &g.h[3], 10, &err) == ZK_OK, "rest: %s", err.msg);
+    CHECK_EQ_INT(done, 10);
+    CHECK(v.has_final);
+
+    /* After a restart the pending window is replayed: a reorg still works. */
+    lc_close(lc);
+    lc = open_lc(dir);
+    if (lc) {
+        eth_header m12 = header_copy(&g.h[12]);
+        malleate_seal(&m12);
+        CHECK_MSG(lc_submit_header(lc, &v, &m12, &err) == ZK_OK, "after reopen: %s", err.msg);
+        CHECK_MSG(lc_submit_header(lc, &v, &g.h[12], &err) == ZK_OK, "back: %s", err.msg);
+        header_clear(&m12);
+        lc_close(lc);
+    }
+    header_clear(&m);
     chaingen_free(&g);
 }
 
@@ -466,6 +571,7 @@ int main(void)
     RUN(equivocation_freezes);
     RUN(ibft2_chain);
     RUN(clique_chain_window_finality);
+    RUN(clique_reorg_before_finality);
     RUN(checkpoint_file_rules);
     ecdsa_context_free(ctx);
     return th_finish(__FILE__);

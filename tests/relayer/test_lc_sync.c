@@ -467,19 +467,20 @@ TEST(clique_chain_with_finality)
     CHECK_MSG(lc_sync(lc, rpc, &o, &r, &err) == ZK_OK, "%s", err.msg);
     CHECK_EQ_INT(r.to, 200);
     CHECK_EQ_INT(r.submitted, 200);
-    /* 3 distinct signers of 4 (> 2) seal every 3 consecutive blocks. */
-    CHECK_EQ_INT(r.head_number, 198);
-    CHECK_EQ_INT(r.accepted, 198);
-    CHECK_EQ_INT(r.pending, 2);
+    /* 3 distinct signers of 4 (> 2) seal every 3 consecutive blocks: a header
+     * is final once its 3 descendants exist. */
+    CHECK_EQ_INT(r.head_number, 197);
+    CHECK_EQ_INT(r.accepted, 197);
+    CHECK_EQ_INT(r.pending, 3);
     CHECK(!r.skipped);
     /* The chain grows; the pending headers are met again and known. */
     fake_rpc_set_latest(&cnode, 250);
     CHECK_MSG(lc_sync(lc, rpc, &o, &r, &err) == ZK_OK, "%s", err.msg);
-    CHECK_EQ_INT(r.from, 199);
-    CHECK_EQ_INT(r.head_number, 248);
-    CHECK_EQ_INT(r.pending, 2);
+    CHECK_EQ_INT(r.from, 198);
+    CHECK_EQ_INT(r.head_number, 247);
+    CHECK_EQ_INT(r.pending, 3);
     uint8_t want[32];
-    CHECK_EQ_INT(header_hash(want, &g.h[248]), ZK_OK);
+    CHECK_EQ_INT(header_hash(want, &g.h[247]), ZK_OK);
     CHECK_MEM(r.head_hash, want, 32);
     /* A forged Clique seal is refused with the Clique rule. */
     eth_header bad = g.h[200];
