@@ -36,6 +36,7 @@
 #include "prover/g1.h"
 #include "prover/g2.h"
 #include "prover/groth16_json.h"
+#include "prover/ptau_file.h"
 #include "prover/r1cs.h"
 #include "prover/zkey_file.h"
 
@@ -166,6 +167,37 @@ void groth16_public_from_witness(uint8_t (*pub)[32], const fr *witness, uint32_t
  * In: cs (finalized; its witness is not used). */
 int groth16_setup_dev(groth16_pk *pk, groth16_vk *vk, const r1cs *cs, uint64_t (*rng)(void *ctx),
                       void *rng_ctx, zk_errbuf *err) ZK_MUST_CHECK ZK_NONNULL(1, 2, 3, 4);
+
+/* The trustless setup: derives the circuit's key from a phase-1 powers-of-tau ceremony
+ * file exactly as snarkjs 0.7.6 `groth16 setup` (src/zkey_new.js) does, so
+ * groth16_pk_write_zkey gives snarkjs's .zkey byte for byte, csHash included:
+ *  - alpha1, beta1, beta2 are ptau sections 4, 5, 6 point 0; gamma2, delta1, delta2 are
+ *    the generators (no phase-2 contribution yet: gamma = delta = 1);
+ *  - A_s, B1_s, B2_s, IC_s, C_s are sums of coefficient x Lagrange point over the wire's
+ *    terms, from the block for this domain of sections 12 (tau G1), 13 (tau G2),
+ *    14 (alpha tau G1) and 15 (beta tau G1);
+ *  - H is the odd points of section 12's block for the domain 2n (see the QAP above);
+ *  - csHash = blake2b-512 over the uncompressed points (the EIP-196/197 byte order,
+ *    infinity as zeros) in snarkjs's order, each point section preceded by its count as
+ *    u32 big-endian, H hashed as [tau^(i+n) - tau^i]1 from section 2.
+ * Every ptau point used is checked on its curve (beta2 also in G2; the tau G2 points
+ * only on the twist, as groth16_pk_from_zkey checks B2). The ceremony's own transcript is
+ * not verified here: run `snarkjs powersoftau verify` on the file once.
+ * Returns: ZK_OK; ZK_ERR_USAGE (cs not finalized);
+ *          ZK_ERR_RANGE (the domain exceeds 2^power of the ptau or 2^27, a ptau
+ *          coordinate >= q, or the one size where snarkjs's csHash reads past section
+ *          2: domain == 2^power > 2^14; the message says which);
+ *          ZK_ERR_NOTFOUND (the ptau lacks the Lagrange sections 12..15: the message asks
+ *          for `snarkjs powersoftau prepare phase2`);
+ *          ZK_ERR_NOT_ON_CURVE / ZK_ERR_NOT_IN_GROUP naming the ptau point;
+ *          ZK_ERR_NOMEM; ZK_ERR_INTERNAL (OpenSSL's blake2b failed).
+ * Out: pk (cs_hash set, insecure_label NULL), vk (release with the _clear functions, also
+ *      after a failure).
+ * In: cs (finalized; terms in the order the key's coefficient list takes them, as
+ *     r1cs_from_files keeps a .r1cs file's order; the witness is not used); ptau (parsed
+ *     with ptau_file_parse; its buffer must be live); threads (0 = online processors). */
+int groth16_setup_from_ptau(groth16_pk *pk, groth16_vk *vk, const r1cs *cs, const ptau_file *ptau,
+                            unsigned threads, zk_errbuf *err) ZK_MUST_CHECK ZK_NONNULL(1, 2, 3, 4);
 
 /* Proves, following snarkjs's groth16 prover: A, B evaluations on the domain from the
  * coefficient list, C = A * B pointwise, H scalars by inverse NTT, multiplication by the

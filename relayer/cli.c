@@ -174,6 +174,8 @@ int cli_inspect(int argc, char **argv)
 static const cli_cmd top_cmds[] = {
     {"inspect", cli_inspect, "decode and re-hash chain data offline (headers, receipts)"},
     {"lc", cli_lc, "light client: init from a checkpoint, sync and verify headers, status"},
+    {"groth16", cli_groth16, "Groth16 on snarkjs files: setup, prove, verify, info"},
+    {"zkey", cli_zkey, "snarkjs-style .zkey tools: export verificationkey"},
     {"version", cli_version, "print the version"},
 };
 

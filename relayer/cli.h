@@ -79,5 +79,11 @@ int cli_inspect(int argc, char **argv);          /* cli_inspect.c */
 int cli_inspect_header(int argc, char **argv);   /* cli_inspect_header.c */
 int cli_inspect_receipts(int argc, char **argv); /* cli_inspect_receipts.c */
 int cli_lc(int argc, char **argv);               /* cli_lc.c: the light client */
+int cli_groth16(int argc, char **argv);          /* cli_groth16.c: setup, prove, verify, info */
+int cli_zkey(int argc, char **argv);             /* cli_groth16.c: zkey export verificationkey */
+/* `zkrelay groth16 export-verifier` and `export-calldata` (cli_groth16_export.c): a
+ * Solidity verifier for a key, and the calldata of a proof for it. */
+int cli_groth16_export_verifier(int argc, char **argv);
+int cli_groth16_export_calldata(int argc, char **argv);
 
 #endif
