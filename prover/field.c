@@ -123,13 +123,10 @@ static void half_mod(const zk_field *f, uint64_t b[4])
     limbs_shr(b, b, 1);
 }
 
-int zkf_inv(const zk_field *f, uint64_t r[4], const uint64_t a[4])
+/* r = the plain integer a^-1 mod p for a plain non-zero a < p: the bit-by-bit
+ * binary Euclid, the fallback of inv_pornin (which never needs it for a prime p). */
+static void inv_euclid(const zk_field *f, uint64_t r[4], const uint64_t a[4])
 {
-    if (zkf_limbs_is_zero(a)) {
-        for (int i = 0; i < 4; i++)
-            r[i] = 0;
-        return ZK_ERR_RANGE;
-    }
     /* Binary extended Euclid (Hankerson-Menezes-Vanstone, Guide to ECC, alg. 2.22)
      * on the integer x = a*R: invariants b*x = u and c*x = v (mod p). It runs in
      * about 2 log2(p) shift/subtract steps, far cheaper than the ~300 Montgomery
@@ -154,8 +151,164 @@ int zkf_inv(const zk_field *f, uint64_t r[4], const uint64_t a[4])
             zkf_sub(f, c, c, b);
         }
     }
+    limbs_copy(r, limbs_eq(u, LIMBS_ONE) ? b : c);
+}
+
+/* Pornin's optimised binary GCD ("Optimized Binary GCD for Modular Inversion",
+ * eprint 2020/972, algorithm 2 with k = 32), in its variable-time form. The
+ * bit-by-bit binary Euclid keeps a = u*y and b = v*y (mod p) and spends a few
+ * 256-bit operations per bit of a and b; here 31 of those steps at a time run on
+ * 64-bit approximations of a and b (their top 33 and low 31 bits), recording the
+ * steps as a 2x2 matrix of small integers (|f| + |g| <= 2^31), and then one
+ * matrix product updates the full-size a, b, u, v. The paper proves that
+ * ceil((2 len(p) - 1) / 31) rounds bring a to 0 (17 rounds for 254 bits), with
+ * b = gcd(y, p) = 1 and v = y^-1; the approximations can make a or b negative,
+ * which the rounds fix by negating a row of the matrix. */
+
+/* The signed 320-bit value a*f + b*g for 256-bit a, b and |f|, |g| <= 2^31, as
+ * five limbs in two's complement. */
+static void lin_comb(uint64_t t[5], const uint64_t a[4], int64_t f, const uint64_t b[4], int64_t g)
+{
+    zkf_s128 acc = 0;
+    for (int i = 0; i < 4; i++) {
+        acc += (zkf_s128)a[i] * f + (zkf_s128)b[i] * g;
+        t[i] = (uint64_t)acc;
+        acc >>= 64; /* arithmetic shift: GCC and Clang define it for signed values */
+    }
+    t[4] = (uint64_t)acc;
+}
+
+/* t = t >> 31 for a signed 320-bit t whose low 31 bits are zero, truncated to four
+ * limbs; returns true when t is negative (the caller negates it). */
+static bool shr31_signed(uint64_t r[4], const uint64_t t[5])
+{
+    for (int i = 0; i < 4; i++)
+        r[i] = (t[i] >> 31) | (t[i + 1] << 33);
+    return (int64_t)t[4] < 0;
+}
+
+static void limbs_negate(uint64_t r[4])
+{
+    uint64_t zero[4] = {0, 0, 0, 0};
+    (void)zkf_limbs_sub(r, zero, r);
+}
+
+/* r = (u*f + v*g) / 2^31 mod p, for u, v < p and |f| + |g| <= 2^31. Adding mu*p
+ * with mu = -(u*f + v*g) / p mod 2^31 makes the sum divisible by 2^31 without
+ * changing it mod p (Montgomery's reduction on 31 bits); the quotient lies in
+ * (-p, 2p) and one correction brings it into [0, p). */
+static void update_mod(const zk_field *f, uint64_t r[4], const uint64_t u[4], int64_t fu,
+                       const uint64_t v[4], int64_t gv)
+{
+    uint64_t t[5];
+    lin_comb(t, u, fu, v, gv);
+    uint64_t mu = (t[0] * f->inv) & 0x7fffffffu;
+    zkf_u128 acc = 0;
+    for (int i = 0; i < 4; i++) {
+        acc += (zkf_u128)mu * f->p[i] + t[i];
+        t[i] = (uint64_t)acc;
+        acc >>= 64;
+    }
+    t[4] += (uint64_t)acc;
+    bool neg = shr31_signed(r, t);
+    if (neg)
+        (void)zkf_limbs_add(r, r, f->p);
+    else if (zkf_limbs_geq(r, f->p))
+        (void)zkf_limbs_sub(r, r, f->p);
+}
+
+/* The 64 bits of a starting at bit pos (pos < 256). */
+static uint64_t limbs_window(const uint64_t a[4], unsigned pos)
+{
+    unsigned w = pos / 64, s = pos % 64;
+    uint64_t lo = a[w] >> s;
+    if (s != 0 && w < 3) lo |= a[w + 1] << (64 - s);
+    return lo;
+}
+
+/* r = y^-1 mod p for a plain non-zero y < p. */
+static void inv_pornin(const zk_field *f, uint64_t r[4], const uint64_t y[4])
+{
+    uint64_t a[4], b[4], u[4] = {1, 0, 0, 0}, v[4] = {0, 0, 0, 0}, t[5];
+    limbs_copy(a, y);
+    limbs_copy(b, f->p);
+    /* 2 * 254 - 1 bits at 31 per round: 17 rounds; the cap only guards the proof. */
+    for (int round = 0; round < 40 && !zkf_limbs_is_zero(a); round++) {
+        unsigned la = limbs_bits(a), lb = limbs_bits(b);
+        unsigned n = la > lb ? la : lb;
+        if (n < 64) n = 64;
+        const uint64_t low = 0x7fffffffu;
+        uint64_t aa = (a[0] & low) | (limbs_window(a, n - 33) << 31);
+        uint64_t bb = (b[0] & low) | (limbs_window(b, n - 33) << 31);
+        int64_t f0 = 1, g0 = 0, f1 = 0, g1 = 1;
+        for (int j = 0; j < 31;) {
+            if ((aa & 1) == 0) {
+                /* Several halvings at once: ctz of aa, capped by the steps left
+                 * (aa == 0 means a's approximation is done: just the doublings). */
+                int z = aa == 0 ? 31 - j : __builtin_ctzll(aa);
+                if (z > 31 - j) z = 31 - j;
+                aa >>= z;
+                f1 = (int64_t)((uint64_t)f1 << z);
+                g1 = (int64_t)((uint64_t)g1 << z);
+                j += z;
+                continue;
+            }
+            if (aa < bb) {
+                uint64_t x = aa;
+                aa = bb;
+                bb = x;
+                int64_t y0 = f0, y1 = g0;
+                f0 = f1;
+                g0 = g1;
+                f1 = y0;
+                g1 = y1;
+            }
+            aa = (aa - bb) >> 1;
+            f0 -= f1;
+            g0 -= g1;
+            f1 = (int64_t)((uint64_t)f1 << 1);
+            g1 = (int64_t)((uint64_t)g1 << 1);
+            j++;
+        }
+        uint64_t na[4], nb[4];
+        lin_comb(t, a, f0, b, g0);
+        if (shr31_signed(na, t)) {
+            limbs_negate(na);
+            f0 = -f0;
+            g0 = -g0;
+        }
+        lin_comb(t, a, f1, b, g1);
+        if (shr31_signed(nb, t)) {
+            limbs_negate(nb);
+            f1 = -f1;
+            g1 = -g1;
+        }
+        limbs_copy(a, na);
+        limbs_copy(b, nb);
+        uint64_t nu[4];
+        update_mod(f, nu, u, f0, v, g0);
+        update_mod(f, v, u, f1, v, g1);
+        limbs_copy(u, nu);
+    }
+    if (!zkf_limbs_is_zero(a) || !limbs_eq(b, LIMBS_ONE)) {
+        /* Outside the paper's guarantee (p not prime?): take the slow exact path. */
+        inv_euclid(f, r, y);
+        return;
+    }
+    limbs_copy(r, v);
+}
+
+int zkf_inv(const zk_field *f, uint64_t r[4], const uint64_t a[4])
+{
+    if (zkf_limbs_is_zero(a)) {
+        for (int i = 0; i < 4; i++)
+            r[i] = 0;
+        return ZK_ERR_RANGE;
+    }
+    uint64_t y[4];
+    inv_pornin(f, y, a);
     /* y = (aR)^-1 = a^-1 R^-1; Montgomery product with R^3 gives a^-1 R. */
-    zkf_mul(f, r, limbs_eq(u, LIMBS_ONE) ? b : c, f->r3);
+    zkf_mul(f, r, y, f->r3);
     return ZK_OK;
 }
 
@@ -267,4 +420,9 @@ int zkf_check_canonical(const zk_field *f, const uint64_t a[4], const char *what
     if (zkf_limbs_geq(a, f->p))
         return ZK_FAIL(err, ZK_ERR_NONCANONICAL, "%s is not below the field modulus", what);
     return ZK_OK;
+}
+
+void zkf_mul_fallback(const zk_field *f, uint64_t r[4], const uint64_t a[4], const uint64_t b[4])
+{
+    zkf_mul_portable(f, r, a, b);
 }

@@ -18,7 +18,7 @@ static void cli_print_table(FILE *f, const char *prefix, const cli_cmd *table, s
 {
     fprintf(f, "usage: %s <command> [options] [args]\n\ncommands:\n", prefix);
     for (size_t i = 0; i < n; i++)
-        fprintf(f, "  %-14s %s\n", table[i].name, table[i].summary);
+        fprintf(f, "  %-16s %s\n", table[i].name, table[i].summary);
     fprintf(f, "\nRun '%s <command> --help' for the options of a command.\n", prefix);
 }
 

@@ -1,5 +1,5 @@
-/* BN254 arithmetic costs: Fp and Fr products, G1 add/double, G1 and G2 scalar
- * multiplication (random 254-bit scalars, width-5 wNAF), one pairing, and a 2-pair
+/* BN254 arithmetic costs: Fp product, square and inverse, Fr product, G1 add/double, G1 and G2
+ * scalar multiplication (random 254-bit scalars, width-5 wNAF), one pairing, and a 2-pair
  * pairing_check (one shared final exponentiation). Each figure is the better of
  * two runs of about 0.5 s. Reference points (published, not measured here, no
  * implementation to compare against is available offline): gnark-crypto / blst /
@@ -33,7 +33,7 @@ static uint64_t rng(void *ctx)
 /* Keeps results observable so the compiler cannot drop the loops. */
 static volatile uint64_t sink;
 
-enum op { FP_MUL, FR_MUL, G1_ADD, G1_DBL, G1_MUL, G2_MUL, PAIR, CHECK2 };
+enum op { FP_MUL, FP_SQR, FP_INV, FR_MUL, G1_ADD, G1_DBL, G1_MUL, G2_MUL, PAIR, CHECK2 };
 
 /* Runs batch iterations of op; returns the number done. */
 static size_t run(enum op op, size_t batch)
@@ -68,6 +68,13 @@ static size_t run(enum op op, size_t batch)
         switch (op) {
         case FP_MUL:
             fp_mul(&a, &a, &b);
+            break;
+        case FP_SQR:
+            fp_sqr(&a, &a);
+            break;
+        case FP_INV:
+            /* a stays non-zero: the inverse of a non-zero element is non-zero. */
+            sink ^= (uint64_t)fp_inv(&a, &a);
             break;
         case FR_MUL:
             fr_mul(&c, &c, &d);
@@ -124,6 +131,8 @@ static double per_op(enum op op, size_t batch)
 int main(void)
 {
     printf("bn254 fp_mul: %.1f ns\n", per_op(FP_MUL, 100000) * 1e9);
+    printf("bn254 fp_sqr: %.1f ns\n", per_op(FP_SQR, 100000) * 1e9);
+    printf("bn254 fp_inv: %.2f us\n", per_op(FP_INV, 1000) * 1e6);
     printf("bn254 fr_mul: %.1f ns\n", per_op(FR_MUL, 100000) * 1e9);
     printf("bn254 g1_add (jacobian): %.1f ns\n", per_op(G1_ADD, 10000) * 1e9);
     printf("bn254 g1_double (jacobian): %.1f ns\n", per_op(G1_DBL, 10000) * 1e9);

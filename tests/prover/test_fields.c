@@ -192,6 +192,145 @@ TEST(bn254_mul_vs_naive)
     }
 }
 
+/* One operand of the differential product test: an edge value (0, 1, 2, p - 1, p,
+ * p + 1, R mod p, 2^64 - 1, 2^128, 2^255, 2^256 - 1, ...) one time in four, else
+ * uniformly random below p or, when full is set, below 2^256 (zkf_from_plain
+ * multiplies any 256-bit a by R^2 mod p, so a may exceed p). */
+static void diff_operand(uint64_t r[4], const zk_field *f, bool full)
+{
+    uint64_t k = th_rand64();
+    if (k % 4 == 0) {
+        static const uint64_t M = ~0ULL;
+        const uint64_t edges[][4] = {
+            {0, 0, 0, 0},          {1, 0, 0, 0},      {2, 0, 0, 0},
+            {M, 0, 0, 0},          {0, 0, 1, 0},      {M, M, M, M},
+            {0, 0, 0, 1ULL << 63}, {M, M, M, M >> 2}, {0, 0, 0, 1ULL << 62},
+        };
+        const size_t n_edges = sizeof(edges) / sizeof(edges[0]);
+        size_t pick = (size_t)((k >> 8) % (n_edges + 5));
+        if (pick < n_edges) {
+            memcpy(r, edges[pick], 32);
+        } else if (pick == n_edges) {
+            (void)zkf_limbs_sub(r, f->p, (const uint64_t[4]){1, 0, 0, 0});
+        } else if (pick == n_edges + 1) {
+            memcpy(r, f->p, 32);
+        } else if (pick == n_edges + 2) {
+            (void)zkf_limbs_add(r, f->p, (const uint64_t[4]){1, 0, 0, 0});
+        } else if (pick == n_edges + 3) {
+            memcpy(r, f->r1, 32);
+        } else {
+            memcpy(r, f->r2, 32);
+        }
+        /* Edge values at or above p only where the contract allows them. */
+        if (!full && zkf_limbs_geq(r, f->p))
+            (void)zkf_limbs_sub(r, f->p, (const uint64_t[4]){1, 0, 0, 0});
+        return;
+    }
+    if (full) {
+        for (int i = 0; i < 4; i++)
+            r[i] = th_rand64();
+    } else {
+        do {
+            for (int i = 0; i < 4; i++)
+                r[i] = th_rand64();
+            for (int i = 3; i >= 0 && f->p[i] == 0; i--)
+                r[i] = 0;
+            r[3] &= f->p[3] ? (~0ULL >> __builtin_clzll(f->p[3])) : ~0ULL;
+        } while (zkf_limbs_geq(r, f->p));
+    }
+}
+
+/* The MULX/ADX product against the portable C product over 10^6 random products
+ * (edge values included), and the portable product against the naive reference
+ * on a sample, for Fp, Fr and two one-limb primes (the upper limbs of p zero). The
+ * assembly half needs a CPU with BMI2 and ADX; without one (or built with
+ * -DZKF_NO_ASM) only the portable half runs, and zkf_mul is the portable product. */
+TEST(mul_asm_vs_portable)
+{
+    zk_field small[2];
+    const uint64_t word_p[2][4] = {{(1ULL << 61) - 1, 0, 0, 0}, {0xffffffff00000001ULL, 0, 0, 0}};
+    CHECK_EQ_INT(zkf_params_init(&small[0], word_p[0]), ZK_OK);
+    CHECK_EQ_INT(zkf_params_init(&small[1], word_p[1]), ZK_OK);
+    const zk_field *fs[4] = {&FP_FIELD, &FR_FIELD, &small[0], &small[1]};
+    const char *names[4] = {"Fp", "Fr", "2^61-1", "Goldilocks"};
+    const int counts[4] = {400000, 400000, 100000, 100000};
+    bool asm_ok = zkf_cpu_has_adx();
+    for (int k = 0; k < 4; k++) {
+        const zk_field *f = fs[k];
+        CASE_BEGIN("%s: %d products, assembly %s", names[k], counts[k], asm_ok ? "on" : "off");
+        int bad = 0, bad_naive = 0;
+        for (int i = 0; i < counts[k]; i++) {
+            uint64_t a[4], b[4], want[4], got[4];
+            diff_operand(a, f, true);
+            diff_operand(b, f, false);
+            zkf_mul_portable(f, want, a, b);
+            bad += zkf_limbs_geq(want, f->p);
+#ifdef ZKF_HAVE_ADX
+            if (asm_ok) {
+                zkf_mul_adx(got, a, b, f->p, f->inv);
+                bad += memcmp(got, want, 32) != 0;
+                memcpy(got, a, 32); /* r aliasing a, then b */
+                zkf_mul_adx(got, got, b, f->p, f->inv);
+                bad += memcmp(got, want, 32) != 0;
+                memcpy(got, b, 32);
+                zkf_mul_adx(got, a, got, f->p, f->inv);
+                bad += memcmp(got, want, 32) != 0;
+            }
+#endif
+            zkf_mul(f, got, a, b); /* the dispatching product agrees with both */
+            bad += memcmp(got, want, 32) != 0;
+            if (i % 500 == 0) {
+                /* want = a b R^-1, so want * R = a b (mod p); naive_mulmod takes
+                 * any 256-bit a (Horner over its bits). */
+                uint64_t lhs[4], rhs[4];
+                naive_mulmod(lhs, want, f->r1, f->p);
+                naive_mulmod(rhs, a, b, f->p);
+                bad_naive += memcmp(lhs, rhs, 32) != 0;
+            }
+        }
+        CHECK_EQ_INT(bad, 0);
+        CHECK_EQ_INT(bad_naive, 0);
+        CASE_END();
+    }
+}
+
+/* The binary-GCD inverse (Pornin's algorithm) on random and edge elements of Fp and
+ * Fr: a * a^-1 == 1, and a^-1 == a^(p-2) on a sample. The edge elements are raw
+ * Montgomery limbs 1, 2, 3, 2^64, 2^128, 2^253, p - 1, p - 2, whose integers are
+ * tiny, sparse or near p: the GCD's short and long paths. */
+TEST(inverse_binary_gcd)
+{
+    const zk_field *fs[2] = {&FP_FIELD, &FR_FIELD};
+    for (int k = 0; k < 2; k++) {
+        const zk_field *f = fs[k];
+        CASE_BEGIN("%s inverses", k ? "Fr" : "Fp");
+        uint64_t edges[8][4] = {{1, 0, 0, 0}, {2, 0, 0, 0}, {3, 0, 0, 0},
+                                {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1ULL << 61}};
+        (void)zkf_limbs_sub(edges[6], f->p, (const uint64_t[4]){1, 0, 0, 0});
+        (void)zkf_limbs_sub(edges[7], f->p, (const uint64_t[4]){2, 0, 0, 0});
+        uint64_t e[4];
+        (void)zkf_limbs_sub(e, f->p, (const uint64_t[4]){2, 0, 0, 0});
+        int bad = 0;
+        for (int i = 0; i < 20008; i++) {
+            uint64_t a[4], y[4], t[4];
+            if (i < 8)
+                memcpy(a, edges[i], 32);
+            else
+                diff_operand(a, f, false);
+            if (zkf_limbs_is_zero(a)) continue;
+            if (zkf_inv(f, y, a) != ZK_OK) bad++;
+            zkf_mul(f, t, a, y);
+            bad += memcmp(t, f->r1, 32) != 0;
+            if (i < 8 || i % 100 == 0) {
+                zkf_pow(f, t, a, e);
+                bad += memcmp(t, y, 32) != 0;
+            }
+        }
+        CHECK_EQ_INT(bad, 0);
+        CASE_END();
+    }
+}
+
 #define FIELD_LAWS(F, LABEL)                                                                       \
     do {                                                                                           \
         CASE_BEGIN(LABEL " laws");                                                                 \
@@ -558,5 +697,6 @@ TEST(frobenius_constants)
 }
 
 TEST_MAIN(RUN(tabulated_constants); RUN(tiny_primes_exhaustive); RUN(word_primes_vs_int128);
-          RUN(bn254_mul_vs_naive); RUN(field_laws); RUN(batch_inversion); RUN(codecs);
-          RUN(fr_roots_of_unity); RUN(tower); RUN(frobenius_constants))
+          RUN(bn254_mul_vs_naive); RUN(mul_asm_vs_portable); RUN(inverse_binary_gcd);
+          RUN(field_laws); RUN(batch_inversion); RUN(codecs); RUN(fr_roots_of_unity); RUN(tower);
+          RUN(frobenius_constants))
