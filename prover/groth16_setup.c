@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prover/fixed_base.h"
+
 /* Out: *log_n and *n = snarkjs's domain for m = nConstraints + nPublic + 1 rows:
  * 2^(floor(log2(m - 1)) + 1), i.e. the least power of two >= m, and at least 2. */
 static void domain_for(unsigned *log_n, size_t *n, size_t m)
@@ -52,53 +54,22 @@ static int lagrange_at(fr *out, fr *scratch, const fr *tau, unsigned log_n, size
     return ZK_OK;
 }
 
-/* g = [s] G for every s (fixed-base, one wNAF multiplication each). */
-static int g1_fixed_base(g1_affine *out, const fr *s, size_t n)
+/* out[i] = [s[i]] G for the standard generator, on every processor (fixed_base.h).
+ * The scalars are toxic waste and the multiplication is variable time: acceptable
+ * only because this is a development setup, labelled insecure
+ * (GROTH16_DEV_SETUP_WARNING); fixed_base.c wipes the scalar limbs it makes. */
+static int g1_fixed_base(g1_affine *out, const fr *s, size_t n, zk_errbuf *err)
 {
     g1_affine gen;
-    g1_jacobian g, *jac = malloc((n ? n : 1) * sizeof(g1_jacobian));
-    fp *scratch = malloc((n ? n : 1) * sizeof(fp));
-    if (!jac || !scratch) {
-        free(jac);
-        free(scratch);
-        return ZK_ERR_NOMEM;
-    }
     g1_generator(&gen);
-    g1_jacobian_from_affine(&g, &gen);
-    for (size_t i = 0; i < n; i++) {
-        uint64_t k[4];
-        fr_to_limbs(k, &s[i]);
-        g1_jacobian_mul(&jac[i], &g, k);
-        zk_wipe(k, sizeof(k));
-    }
-    g1_jacobian_batch_to_affine(out, jac, n, scratch);
-    free(jac);
-    free(scratch);
-    return ZK_OK;
+    return g1_fixed_base_mul(out, &gen, s, n, 0, err);
 }
 
-static int g2_fixed_base(g2_affine *out, const fr *s, size_t n)
+static int g2_fixed_base(g2_affine *out, const fr *s, size_t n, zk_errbuf *err)
 {
     g2_affine gen;
-    g2_jacobian g, *jac = malloc((n ? n : 1) * sizeof(g2_jacobian));
-    fp2 *scratch = malloc((n ? n : 1) * sizeof(fp2));
-    if (!jac || !scratch) {
-        free(jac);
-        free(scratch);
-        return ZK_ERR_NOMEM;
-    }
     g2_generator(&gen);
-    g2_jacobian_from_affine(&g, &gen);
-    for (size_t i = 0; i < n; i++) {
-        uint64_t k[4];
-        fr_to_limbs(k, &s[i]);
-        g2_jacobian_mul(&jac[i], &g, k);
-        zk_wipe(k, sizeof(k));
-    }
-    g2_jacobian_batch_to_affine(out, jac, n, scratch);
-    free(jac);
-    free(scratch);
-    return ZK_OK;
+    return g2_fixed_base_mul(out, &gen, s, n, 0, err);
 }
 
 /* A non-zero uniform element. */
@@ -210,8 +181,8 @@ int groth16_setup_dev(groth16_pk *pk, groth16_vk *vk, const r1cs *cs, uint64_t (
     pk->n_coefs = k_out;
 
     /* [A_s]1, [B_s]1, [B_s]2. */
-    if ((rc = g1_fixed_base(pk->a, sa, nv)) || (rc = g1_fixed_base(pk->b1, sb, nv)) ||
-        (rc = g2_fixed_base(pk->b2, sb, nv)))
+    if ((rc = g1_fixed_base(pk->a, sa, nv, err)) || (rc = g1_fixed_base(pk->b1, sb, nv, err)) ||
+        (rc = g2_fixed_base(pk->b2, sb, nv, err)))
         goto out;
     /* IC and C: (beta A_s + alpha B_s + C_s) / gamma or / delta. */
     for (size_t s = 0; s < nv; s++) {
@@ -222,24 +193,25 @@ int groth16_setup_dev(groth16_pk *pk, groth16_vk *vk, const r1cs *cs, uint64_t (
         fr_add(&u, &u, &sc[s]);
         fr_mul(&st[s], &u, s < npub ? &sec.gamma_inv : &sec.delta_inv);
     }
-    if ((rc = g1_fixed_base(pk->ic, st, npub)) || (rc = g1_fixed_base(pk->c, st + npub, nprv)))
+    if ((rc = g1_fixed_base(pk->ic, st, npub, err)) ||
+        (rc = g1_fixed_base(pk->c, st + npub, nprv, err)))
         goto out;
     /* H: L'_{2i+1}(tau) / delta over the 2n-th roots. */
     if ((rc = lagrange_at(sh, scr, &sec.tau, log_n + 1, 1, 2, n))) goto out;
     for (size_t i = 0; i < n; i++)
         fr_mul(&sh[i], &sh[i], &sec.delta_inv);
-    if ((rc = g1_fixed_base(pk->h, sh, n))) goto out;
+    if ((rc = g1_fixed_base(pk->h, sh, n, err))) goto out;
 
     /* The header points. */
     fr hdr[3] = {sec.alpha, sec.beta, sec.delta};
     g1_affine h1[3];
-    if ((rc = g1_fixed_base(h1, hdr, 3))) goto out;
+    if ((rc = g1_fixed_base(h1, hdr, 3, err))) goto out;
     pk->alpha1 = h1[0];
     pk->beta1 = h1[1];
     pk->delta1 = h1[2];
     fr hdr2[3] = {sec.beta, sec.gamma, sec.delta};
     g2_affine h2[3];
-    if ((rc = g2_fixed_base(h2, hdr2, 3))) goto out;
+    if ((rc = g2_fixed_base(h2, hdr2, 3, err))) goto out;
     pk->beta2 = h2[0];
     pk->gamma2 = h2[1];
     pk->delta2 = h2[2];
