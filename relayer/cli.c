@@ -90,10 +90,11 @@ int cli_read_input(char **out, size_t *out_len, const char *path, size_t max)
     return CLI_OK;
 }
 
-int cli_parse_args(const char **input, const char *prog, const cli_opt *opts, size_t n_opts,
-                   void (*usage)(FILE *), int argc, char **argv)
+int cli_parse_argv(const char **pos, size_t *n_pos, size_t min_pos, size_t max_pos,
+                   const char *prog, const cli_opt *opts, size_t n_opts, void (*usage)(FILE *),
+                   int argc, char **argv)
 {
-    *input = NULL;
+    *n_pos = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] == '-' && a[1] != '\0') {
@@ -114,19 +115,35 @@ int cli_parse_args(const char **input, const char *prog, const cli_opt *opts, si
             } else {
                 *opts[k].flag = true;
             }
-        } else if (*input) {
-            fprintf(stderr, "%s: more than one input ('%s', '%s')\n", prog, *input, a);
+        } else if (*n_pos == max_pos) {
+            if (max_pos == 1)
+                fprintf(stderr, "%s: more than one input ('%s', '%s')\n", prog, pos[0], a);
+            else
+                fprintf(stderr, "%s: unexpected argument '%s'\n", prog, a);
+            usage(stderr);
             return CLI_USAGE;
         } else {
-            *input = a;
+            pos[(*n_pos)++] = a;
         }
     }
-    if (!*input) {
-        fprintf(stderr, "%s: missing FILE (use - for stdin)\n", prog);
+    if (*n_pos < min_pos) {
+        if (max_pos == 1)
+            fprintf(stderr, "%s: missing FILE (use - for stdin)\n", prog);
+        else
+            fprintf(stderr, "%s: missing arguments (%zu given, %zu needed)\n", prog, *n_pos,
+                    min_pos);
         usage(stderr);
         return CLI_USAGE;
     }
     return CLI_OK;
+}
+
+int cli_parse_args(const char **input, const char *prog, const cli_opt *opts, size_t n_opts,
+                   void (*usage)(FILE *), int argc, char **argv)
+{
+    size_t n = 0;
+    *input = NULL;
+    return cli_parse_argv(input, &n, 1, 1, prog, opts, n_opts, usage, argc, argv);
 }
 
 const json_t *cli_rpc_result(const json_t *root)

@@ -49,6 +49,14 @@ typedef struct cli_opt {
     const char **value;
 } cli_opt;
 
+/* Parses argv[1..] against opts and takes between min_pos and max_pos positional
+ * arguments into pos[0..*n_pos) (a lone "-" is positional: stdin). On a usage
+ * error prints the reason and usage to stderr and returns CLI_USAGE; otherwise
+ * CLI_OK. Callers handle --help first. */
+int cli_parse_argv(const char **pos, size_t *n_pos, size_t min_pos, size_t max_pos,
+                   const char *prog, const cli_opt *opts, size_t n_opts, void (*usage)(FILE *),
+                   int argc, char **argv);
+
 /* Parses argv[1..] against opts and takes exactly one positional argument into
  * *input ("-" allowed: stdin). On a usage error prints the reason and usage to
  * stderr and returns CLI_USAGE; otherwise CLI_OK. Callers handle --help first. */

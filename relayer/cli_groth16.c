@@ -36,50 +36,6 @@
 
 /* ---- shared helpers -------------------------------------------------------- */
 
-/* Parses argv[1..] against opts and takes between min_pos and max_pos positional
- * arguments into pos[0..*n_pos). Prints the reason and returns CLI_USAGE on a usage
- * error; otherwise CLI_OK. Callers handle --help first. */
-static int g16_parse_args(const char **pos, size_t *n_pos, size_t min_pos, size_t max_pos,
-                          const char *prog, const cli_opt *opts, size_t n_opts,
-                          void (*usage)(FILE *), int argc, char **argv)
-{
-    *n_pos = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (a[0] == '-' && a[1] != '\0') {
-            size_t k = 0;
-            while (k < n_opts && strcmp(a, opts[k].name) != 0)
-                k++;
-            if (k == n_opts) {
-                fprintf(stderr, "%s: unknown option '%s'\n", prog, a);
-                usage(stderr);
-                return CLI_USAGE;
-            }
-            if (opts[k].value) {
-                if (i + 1 >= argc) {
-                    fprintf(stderr, "%s: %s needs a value\n", prog, a);
-                    return CLI_USAGE;
-                }
-                *opts[k].value = argv[++i];
-            } else {
-                *opts[k].flag = true;
-            }
-        } else if (*n_pos == max_pos) {
-            fprintf(stderr, "%s: unexpected argument '%s'\n", prog, a);
-            usage(stderr);
-            return CLI_USAGE;
-        } else {
-            pos[(*n_pos)++] = a;
-        }
-    }
-    if (*n_pos < min_pos) {
-        fprintf(stderr, "%s: missing arguments (%zu given, %zu needed)\n", prog, *n_pos, min_pos);
-        usage(stderr);
-        return CLI_USAGE;
-    }
-    return CLI_OK;
-}
-
 /* Parses a thread count: decimal digits, 0 (all cores) .. THREADS_MAX. */
 static int g16_parse_threads(unsigned *out, const char *text, const char *prog)
 {
@@ -443,7 +399,7 @@ static int g16_cmd_setup(int argc, char **argv)
     bool dev = false;
     const cli_opt opts[] = {
         {"--dev", &dev, NULL}, {"--vk", NULL, &vk_path}, {"--threads", NULL, &threads_text}};
-    int rc = g16_parse_args(pos, &n_pos, 2, 3, prog, opts, 3, g16_setup_usage, argc, argv);
+    int rc = cli_parse_argv(pos, &n_pos, 2, 3, prog, opts, 3, g16_setup_usage, argc, argv);
     if (rc == CLI_OK && threads_text) rc = g16_parse_threads(&threads, threads_text, prog);
     if (rc) return rc;
     if (dev) {
@@ -613,7 +569,7 @@ static int g16_cmd_prove(int argc, char **argv)
     size_t n_pos = 0;
     unsigned threads = 0;
     const cli_opt opts[] = {{"--threads", NULL, &threads_text}};
-    int rc = g16_parse_args(pos, &n_pos, 4, 4, prog, opts, 1, g16_prove_usage, argc, argv);
+    int rc = cli_parse_argv(pos, &n_pos, 4, 4, prog, opts, 1, g16_prove_usage, argc, argv);
     if (rc == CLI_OK && threads_text) rc = g16_parse_threads(&threads, threads_text, prog);
     if (rc) return rc;
     return g16_finish(g16_prove(pos[0], pos[1], pos[2], pos[3], threads));
@@ -696,7 +652,7 @@ static int g16_cmd_verify(int argc, char **argv)
     size_t n_pos = 0;
     bool as_json = false;
     const cli_opt opts[] = {{"--json", &as_json, NULL}};
-    int rc = g16_parse_args(pos, &n_pos, 3, 3, prog, opts, 1, g16_verify_usage, argc, argv);
+    int rc = cli_parse_argv(pos, &n_pos, 3, 3, prog, opts, 1, g16_verify_usage, argc, argv);
     if (rc) return rc;
     return g16_finish(g16_verify(pos[0], pos[1], pos[2], as_json));
 }
@@ -728,7 +684,7 @@ static int g16_cmd_info(int argc, char **argv)
     size_t n_pos = 0;
     bool as_json = false;
     const cli_opt opts[] = {{"--json", &as_json, NULL}};
-    int rc = g16_parse_args(&path, &n_pos, 1, 1, prog, opts, 1, g16_info_usage, argc, argv);
+    int rc = cli_parse_argv(&path, &n_pos, 1, 1, prog, opts, 1, g16_info_usage, argc, argv);
     if (rc) return rc;
     groth16_pk pk;
     groth16_pk_init(&pk);
@@ -804,7 +760,7 @@ static int zkey_cmd_export_vk(int argc, char **argv)
     }
     const char *pos[2] = {NULL, NULL};
     size_t n_pos = 0;
-    int rc = g16_parse_args(pos, &n_pos, 2, 2, prog, NULL, 0, zkey_export_vk_usage, argc, argv);
+    int rc = cli_parse_argv(pos, &n_pos, 2, 2, prog, NULL, 0, zkey_export_vk_usage, argc, argv);
     if (rc) return rc;
     groth16_pk pk;
     groth16_vk vk;

@@ -26,50 +26,6 @@
 /* Generous for the largest verifier (SOLIDITY_VERIFIER_MAX_PUBLIC inputs: about 40 KiB). */
 #define G16X_MAX_SOURCE (1u << 20)
 
-/* Parses argv[1..]: the options in opts, and between min_pos and max_pos positional
- * arguments into pos[0..*n_pos). A lone "-" is positional. Prints the reason and returns
- * CLI_USAGE on a usage error; otherwise CLI_OK. Callers handle --help first. */
-static int g16x_parse_args(const char **pos, size_t *n_pos, size_t min_pos, size_t max_pos,
-                           const char *prog, const cli_opt *opts, size_t n_opts,
-                           void (*usage)(FILE *), int argc, char **argv)
-{
-    *n_pos = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (a[0] == '-' && a[1] != '\0') {
-            size_t k = 0;
-            while (k < n_opts && strcmp(a, opts[k].name) != 0)
-                k++;
-            if (k == n_opts) {
-                fprintf(stderr, "%s: unknown option '%s'\n", prog, a);
-                usage(stderr);
-                return CLI_USAGE;
-            }
-            if (opts[k].value) {
-                if (i + 1 >= argc) {
-                    fprintf(stderr, "%s: %s needs a value\n", prog, a);
-                    return CLI_USAGE;
-                }
-                *opts[k].value = argv[++i];
-            } else {
-                *opts[k].flag = true;
-            }
-        } else if (*n_pos == max_pos) {
-            fprintf(stderr, "%s: too many arguments ('%s')\n", prog, a);
-            usage(stderr);
-            return CLI_USAGE;
-        } else {
-            pos[(*n_pos)++] = a;
-        }
-    }
-    if (*n_pos < min_pos) {
-        fprintf(stderr, "%s: missing arguments\n", prog);
-        usage(stderr);
-        return CLI_USAGE;
-    }
-    return CLI_OK;
-}
-
 /* True when the file starts with the .zkey magic "zkey"; false for anything else,
  * including a file too short to tell (the JSON parser then says what is wrong). */
 static bool g16x_is_zkey(const char *path)
@@ -180,8 +136,8 @@ int cli_groth16_export_verifier(int argc, char **argv)
     const char *pos[2];
     size_t n_pos = 0;
     const cli_opt opts[] = {{"--name", NULL, &name}};
-    int rc = g16x_parse_args(pos, &n_pos, 1, 2, prog, opts, sizeof(opts) / sizeof(*opts),
-                             g16x_verifier_usage, argc, argv);
+    int rc = cli_parse_argv(pos, &n_pos, 1, 2, prog, opts, sizeof(opts) / sizeof(*opts),
+                            g16x_verifier_usage, argc, argv);
     if (rc != CLI_OK) return rc;
     if (name && !solidity_verifier_is_valid_name(name)) {
         fprintf(stderr,
@@ -276,8 +232,8 @@ int cli_groth16_export_calldata(int argc, char **argv)
     const char *pos[2];
     size_t n_pos = 0;
     const cli_opt opts[] = {{"--hex", &as_hex, NULL}};
-    int rc = g16x_parse_args(pos, &n_pos, 0, 2, prog, opts, sizeof(opts) / sizeof(*opts),
-                             g16x_calldata_usage, argc, argv);
+    int rc = cli_parse_argv(pos, &n_pos, 0, 2, prog, opts, sizeof(opts) / sizeof(*opts),
+                            g16x_calldata_usage, argc, argv);
     if (rc != CLI_OK) return rc;
     const char *pub_path = n_pos >= 1 ? pos[0] : "public.json";
     const char *proof_path = n_pos >= 2 ? pos[1] : "proof.json";

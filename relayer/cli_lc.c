@@ -22,50 +22,16 @@
 
 /* ---- shared helpers ---- */
 
-/* Parses argv[1..] against opts. When positional is NULL no positional
- * argument is allowed; otherwise exactly one is taken. Prints the reason and
- * returns CLI_USAGE on a usage error. */
+/* Options plus at most one positional argument: none when positional is NULL,
+ * exactly one otherwise. */
 static int lc_parse_opts(const char **positional, const char *prog, const cli_opt *opts,
                          size_t n_opts, void (*usage)(FILE *), int argc, char **argv)
 {
-    if (positional) *positional = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (a[0] == '-' && a[1] != '\0') {
-            size_t k = 0;
-            while (k < n_opts && strcmp(a, opts[k].name) != 0)
-                k++;
-            if (k == n_opts) {
-                fprintf(stderr, "%s: unknown option '%s'\n", prog, a);
-                usage(stderr);
-                return CLI_USAGE;
-            }
-            if (opts[k].value) {
-                if (i + 1 >= argc) {
-                    fprintf(stderr, "%s: %s needs a value\n", prog, a);
-                    return CLI_USAGE;
-                }
-                *opts[k].value = argv[++i];
-            } else {
-                *opts[k].flag = true;
-            }
-        } else if (!positional) {
-            fprintf(stderr, "%s: unexpected argument '%s'\n", prog, a);
-            usage(stderr);
-            return CLI_USAGE;
-        } else if (*positional) {
-            fprintf(stderr, "%s: more than one input ('%s', '%s')\n", prog, *positional, a);
-            return CLI_USAGE;
-        } else {
-            *positional = a;
-        }
-    }
-    if (positional && !*positional) {
-        fprintf(stderr, "%s: missing FILE (use - for stdin)\n", prog);
-        usage(stderr);
-        return CLI_USAGE;
-    }
-    return CLI_OK;
+    const char *pos[1] = {NULL};
+    size_t n = 0, want = positional ? 1 : 0;
+    int rc = cli_parse_argv(pos, &n, want, want, prog, opts, n_opts, usage, argc, argv);
+    if (positional) *positional = pos[0];
+    return rc;
 }
 
 /* Requires option name to have been given. */
