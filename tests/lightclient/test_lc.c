@@ -519,6 +519,35 @@ TEST(clique_reorg_before_finality)
     chaingen_free(&g);
 }
 
+/* A single signer voting itself out would leave a chain nobody may seal:
+ * refused with the rule named, and the store stays usable. */
+TEST(clique_last_signer_drop_refused)
+{
+    chaingen g;
+    CHECK_EQ_INT(chaingen_init(&g, LC_CLIQUE, 1, 5, 100), ZK_OK);
+    CHECK_EQ_INT(chaingen_clique_next(&g), ZK_OK);
+    const char *dir = fresh_db(&g, "clique-drop");
+    eth_header h = header_copy(&g.h[1]);
+    memcpy(h.coinbase, g.addrs[0], 20); /* nonce 0: a vote to drop the coinbase */
+    uint8_t sh[32], sig[65];
+    CHECK_EQ_INT(clique_seal_hash(sh, &h, NULL), ZK_OK);
+    CHECK_EQ_INT(ecdsa_sign(g.ctx, sig, sh, g.keys[0]), ZK_OK);
+    memcpy(h.extra_data + h.extra_len - 65, sig, 65);
+    lc_client *lc = open_lc(dir);
+    if (lc) {
+        zk_errbuf err = {0};
+        lc_verdict v;
+        CHECK_EQ_INT(lc_submit_header(lc, &v, &h, &err), ZK_ERR_REJECTED);
+        CHECK(msg_has(&err, "last signer"));
+        CHECK_EQ_INT(lc_submit_header(lc, &v, &g.h[1], &err), ZK_OK);
+        lc_close(lc);
+        lc = open_lc(dir);
+        lc_close(lc);
+    }
+    header_clear(&h);
+    chaingen_free(&g);
+}
+
 TEST(checkpoint_file_rules)
 {
     chaingen g;
@@ -572,6 +601,7 @@ int main(void)
     RUN(ibft2_chain);
     RUN(clique_chain_window_finality);
     RUN(clique_reorg_before_finality);
+    RUN(clique_last_signer_drop_refused);
     RUN(checkpoint_file_rules);
     ecdsa_context_free(ctx);
     return th_finish(__FILE__);
