@@ -89,13 +89,20 @@ static int th_rm_entry(const char *path, const struct stat *sb, int type, struct
     return remove(path);
 }
 
+void th_rm_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) return;
+    if (nftw(path, th_rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        fprintf(stderr, "  warning: could not remove %s\n", path);
+}
+
 /* Removes the scratch directory and everything tests left in it (LevelDB
  * stores are directories). */
 static void th_tmp_cleanup(void)
 {
     if (!th_tmpdir[0]) return;
-    if (nftw(th_tmpdir, th_rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
-        fprintf(stderr, "  warning: could not remove %s\n", th_tmpdir);
+    th_rm_tree(th_tmpdir);
     th_tmpdir[0] = '\0';
 }
 

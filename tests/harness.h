@@ -56,6 +56,13 @@ json_t *th_load_io_result(const char *rel);
  * its files by th_finish. Returns dir/name in one of 8 rotating static buffers. */
 const char *th_tmp_path(const char *name);
 bool th_write_file(const char *path, const void *data, size_t len);
+/* Removes a file or a directory tree (a LevelDB store, say); missing is fine. */
+void th_rm_tree(const char *path);
+/* Both non-NULL and equal. */
+static inline bool th_streq(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
 /* Reads a whole file (any path) into a NUL-terminated malloc'd buffer, or NULL. */
 char *th_read_text(const char *path);
 

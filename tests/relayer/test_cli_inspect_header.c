@@ -17,11 +17,6 @@ static th_proc run_cli(const char *const *args, size_t nargs, const char *stdin_
     return th_run_zkrelay(argv, 2 + nargs, stdin_path);
 }
 
-static bool streq(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
 TEST(binary_is_set)
 {
     const char *bin = getenv("ZK_BIN");
@@ -55,12 +50,12 @@ TEST(vectors)
         const char *args[] = {path};
         th_proc r = run_cli(args, 1, NULL);
         CHECK_EQ_INT(r.status, 0);
-        CHECK_MSG(streq(th_out_line(r.out, "hash"), hash), "printed hash %s, want %s",
+        CHECK_MSG(th_streq(th_out_line(r.out, "hash"), hash), "printed hash %s, want %s",
                   th_out_line(r.out, "hash"), hash);
-        CHECK(streq(th_out_line(r.out, "fork"), layout));
-        CHECK(streq(th_out_line(r.out, "hashMatches"), "true"));
-        CHECK(streq(th_out_line(r.out, "parentHash"),
-                    json_string_value(json_object_get(hdr, "parentHash"))));
+        CHECK(th_streq(th_out_line(r.out, "fork"), layout));
+        CHECK(th_streq(th_out_line(r.out, "hashMatches"), "true"));
+        CHECK(th_streq(th_out_line(r.out, "parentHash"),
+                       json_string_value(json_object_get(hdr, "parentHash"))));
         CHECK(th_proc_sanitizer_clean(&r));
         th_proc_free(&r);
         CASE_END();
@@ -74,11 +69,11 @@ TEST(vectors)
         CHECK_EQ_INT(r.status, 0);
         json_t *out = json_loads(r.out ? r.out : "", 0, NULL);
         CHECK_MSG(out != NULL, "--json output is not JSON: %s", r.out);
-        CHECK(streq(json_string_value(json_object_get(out, "hash")), hash));
-        CHECK(streq(json_string_value(json_object_get(out, "fork")), layout));
+        CHECK(th_streq(json_string_value(json_object_get(out, "hash")), hash));
+        CHECK(th_streq(json_string_value(json_object_get(out, "fork")), layout));
         CHECK(json_is_true(json_object_get(out, "hashMatches")));
-        CHECK(streq(json_string_value(json_object_get(out, "stateRoot")),
-                    json_string_value(json_object_get(hdr, "stateRoot"))));
+        CHECK(th_streq(json_string_value(json_object_get(out, "stateRoot")),
+                       json_string_value(json_object_get(hdr, "stateRoot"))));
         json_decref(out);
         CHECK(th_proc_sanitizer_clean(&r));
         th_proc_free(&r);
@@ -94,8 +89,8 @@ TEST(vectors)
         }
         r = run_cli(args, 1, NULL);
         CHECK_EQ_INT(r.status, 0);
-        CHECK(streq(th_out_line(r.out, "hash"), hash));
-        CHECK(streq(th_out_line(r.out, "fork"), layout));
+        CHECK(th_streq(th_out_line(r.out, "hash"), hash));
+        CHECK(th_streq(th_out_line(r.out, "fork"), layout));
         CHECK(th_out_line(r.out, "hashMatches") == NULL); /* RLP names no hash */
         CHECK(th_proc_sanitizer_clean(&r));
         th_proc_free(&r);
@@ -126,8 +121,8 @@ TEST(tampered_hash)
         const char *args[] = {path};
         th_proc r = run_cli(args, 1, NULL);
         CHECK_EQ_INT(r.status, 3);
-        CHECK(streq(th_out_line(r.out, "hash"), hash));
-        CHECK(streq(th_out_line(r.out, "hashMatches"), "false"));
+        CHECK(th_streq(th_out_line(r.out, "hash"), hash));
+        CHECK(th_streq(th_out_line(r.out, "hashMatches"), "false"));
         CHECK(r.err && strstr(r.err, hash) && strstr(r.err, bad));
         th_proc_free(&r);
 
@@ -137,7 +132,7 @@ TEST(tampered_hash)
         CHECK_EQ_INT(r.status, 3);
         json_t *out = json_loads(r.out ? r.out : "", 0, NULL);
         CHECK(out != NULL);
-        CHECK(streq(json_string_value(json_object_get(out, "hash")), hash));
+        CHECK(th_streq(json_string_value(json_object_get(out, "hash")), hash));
         CHECK(json_is_false(json_object_get(out, "hashMatches")));
         json_decref(out);
         th_proc_free(&r);
@@ -149,7 +144,7 @@ TEST(tampered_hash)
         CHECK_EQ_INT(json_dump_file(hdr, path, 0), 0);
         r = run_cli(args, 1, NULL);
         CHECK_EQ_INT(r.status, 3);
-        CHECK(!streq(th_out_line(r.out, "hash"), hash));
+        CHECK(!th_streq(th_out_line(r.out, "hash"), hash));
         th_proc_free(&r);
         json_decref(hdr);
         CASE_END();
@@ -338,37 +333,37 @@ static void bft_vector_file(const char *rel)
             const char *args[] = {path};
             th_proc r = run_cli(args, 1, NULL);
             CHECK_EQ_INT(r.status, 0);
-            CHECK(streq(th_out_line(r.out, "extraData.consensus"), consensus));
-            CHECK(streq(th_out_line(r.out, "extraData.commitSealHash"),
-                        json_string_value(json_object_get(exp, "commit_seal_hash"))));
-            CHECK(streq(th_out_line(r.out, "extraData.blockHash"),
-                        json_string_value(json_object_get(exp, "block_hash"))));
-            CHECK(streq(th_out_line(r.out, "extraData.vanity"),
-                        json_string_value(json_object_get(dec, "vanity"))));
+            CHECK(th_streq(th_out_line(r.out, "extraData.consensus"), consensus));
+            CHECK(th_streq(th_out_line(r.out, "extraData.commitSealHash"),
+                           json_string_value(json_object_get(exp, "commit_seal_hash"))));
+            CHECK(th_streq(th_out_line(r.out, "extraData.blockHash"),
+                           json_string_value(json_object_get(exp, "block_hash"))));
+            CHECK(th_streq(th_out_line(r.out, "extraData.vanity"),
+                           json_string_value(json_object_get(dec, "vanity"))));
             char got[64][64];
             size_t n = out_lines(r.out, "extraData.signer", got, 64);
             CHECK_EQ_INT(n, json_array_size(want));
             for (size_t k = 0; k < n && k < json_array_size(want); k++)
-                CHECK_MSG(streq(got[k], json_string_value(json_array_get(want, k))),
+                CHECK_MSG(th_streq(got[k], json_string_value(json_array_get(want, k))),
                           "signer %zu: %s, want %s", k, got[k],
                           json_string_value(json_array_get(want, k)));
             n = out_lines(r.out, "extraData.validator", got, 64);
             CHECK_EQ_INT(n, json_array_size(json_object_get(dec, "validators")));
             for (size_t k = 0; k < n; k++)
-                CHECK(streq(got[k], json_string_value(
-                                        json_array_get(json_object_get(dec, "validators"), k))));
+                CHECK(th_streq(got[k], json_string_value(
+                                           json_array_get(json_object_get(dec, "validators"), k))));
             char round[24];
             snprintf(round, sizeof(round), "%lld",
                      (long long)json_integer_value(json_object_get(dec, "round")));
-            CHECK(streq(th_out_line(r.out, "extraData.round"), round));
+            CHECK(th_streq(th_out_line(r.out, "extraData.round"), round));
             const json_t *vote = json_object_get(dec, "vote");
             if (json_is_object(vote)) {
                 char v[96];
                 snprintf(v, sizeof(v), "%s %s", json_string_value(json_object_get(vote, "type")),
                          json_string_value(json_object_get(vote, "recipient")));
-                CHECK(streq(th_out_line(r.out, "extraData.vote"), v));
+                CHECK(th_streq(th_out_line(r.out, "extraData.vote"), v));
             } else {
-                CHECK(streq(th_out_line(r.out, "extraData.vote"), "none"));
+                CHECK(th_streq(th_out_line(r.out, "extraData.vote"), "none"));
             }
             CHECK(th_proc_sanitizer_clean(&r));
             th_proc_free(&r);
@@ -390,8 +385,8 @@ static void bft_vector_file(const char *rel)
         json_t *seals = json_object_get(d, "seals");
         CHECK_EQ_INT(json_array_size(seals), json_array_size(want));
         for (size_t k = 0; k < json_array_size(seals); k++)
-            CHECK(streq(json_string_value(json_object_get(json_array_get(seals, k), "signer")),
-                        json_string_value(json_array_get(want, k))));
+            CHECK(th_streq(json_string_value(json_object_get(json_array_get(seals, k), "signer")),
+                           json_string_value(json_array_get(want, k))));
         json_decref(out);
         th_proc_free(&r);
         CASE_END();
@@ -415,7 +410,7 @@ static void bft_vector_file(const char *rel)
             size_t n = out_lines(r.out, "extraData.signer", got, 64);
             size_t last = json_array_size(want) - 1;
             CHECK_EQ_INT(n, json_array_size(want));
-            CHECK(n == 0 || !streq(got[n - 1], json_string_value(json_array_get(want, last))));
+            CHECK(n == 0 || !th_streq(got[n - 1], json_string_value(json_array_get(want, last))));
             th_proc_free(&r);
             CASE_END();
         }
@@ -445,18 +440,18 @@ TEST(extra_data_clique_vectors)
         const char *args[] = {path};
         th_proc r = run_cli(args, 1, NULL);
         CHECK_EQ_INT(r.status, 0);
-        CHECK(streq(th_out_line(r.out, "extraData.consensus"), "clique"));
+        CHECK(th_streq(th_out_line(r.out, "extraData.consensus"), "clique"));
         const char *signer = json_string_value(json_object_get(exp, "signer"));
         const char *seal_hash = json_string_value(json_object_get(exp, "seal_hash"));
-        if (signer) CHECK(streq(th_out_line(r.out, "extraData.signer"), signer));
-        if (seal_hash) CHECK(streq(th_out_line(r.out, "extraData.sealHash"), seal_hash));
+        if (signer) CHECK(th_streq(th_out_line(r.out, "extraData.signer"), signer));
+        if (seal_hash) CHECK(th_streq(th_out_line(r.out, "extraData.sealHash"), seal_hash));
         const json_t *initial = json_object_get(exp, "initial_signers");
         if (initial) {
             char got[8][64];
             size_t n = out_lines(r.out, "extraData.checkpointSigner", got, 8);
             CHECK_EQ_INT(n, json_array_size(initial));
             for (size_t k = 0; k < n; k++)
-                CHECK(streq(got[k], json_string_value(json_array_get(initial, k))));
+                CHECK(th_streq(got[k], json_string_value(json_array_get(initial, k))));
             /* The genesis seal is 65 zero bytes: no signer, and no crash. */
             CHECK(th_out_line(r.out, "extraData.signer") &&
                   strncmp(th_out_line(r.out, "extraData.signer"), "unrecoverable", 13) == 0);
@@ -467,9 +462,9 @@ TEST(extra_data_clique_vectors)
             const char *a2[] = {"--json", path};
             r = run_cli(a2, 2, NULL);
             json_t *out = json_loads(r.out, 0, NULL);
-            CHECK(streq(json_string_value(
-                            json_object_get(json_object_get(out, "extraDataDecoded"), "signer")),
-                        signer));
+            CHECK(th_streq(json_string_value(
+                               json_object_get(json_object_get(out, "extraDataDecoded"), "signer")),
+                           signer));
             json_decref(out);
             th_proc_free(&r);
         }
@@ -512,7 +507,7 @@ TEST(extra_data_modes)
         CHECK_MSG(r.status == cases[i].status, "exit %d: %s", r.status, r.err);
         if (cases[i].status == 0)
             CHECK(cases[i].consensus
-                      ? streq(th_out_line(r.out, "extraData.consensus"), cases[i].consensus)
+                      ? th_streq(th_out_line(r.out, "extraData.consensus"), cases[i].consensus)
                       : th_out_line(r.out, "extraData.consensus") == NULL);
         else
             CHECK(r.out[0] == '\0' && r.err[0] != '\0');

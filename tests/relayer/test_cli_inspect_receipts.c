@@ -32,11 +32,6 @@ static th_proc run_cli(const char *const *args, size_t nargs, const char *stdin_
     return th_run_zkrelay(argv, 2 + nargs, stdin_path);
 }
 
-static bool streq(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
 TEST(binary_is_set)
 {
     const char *bin = getenv("ZK_BIN");
@@ -86,11 +81,11 @@ TEST(helios_block)
     const char *a1[] = {file};
     th_proc r = run_cli(a1, 1, NULL);
     CHECK_EQ_INT(r.status, 0);
-    CHECK(streq(th_out_line(r.out, "receipts"), "202"));
-    CHECK(streq(th_out_line(r.out, "type 0x0"), "12"));
-    CHECK(streq(th_out_line(r.out, "type 0x2"), "190"));
+    CHECK(th_streq(th_out_line(r.out, "receipts"), "202"));
+    CHECK(th_streq(th_out_line(r.out, "type 0x0"), "12"));
+    CHECK(th_streq(th_out_line(r.out, "type 0x2"), "190"));
     CHECK(th_out_line(r.out, "type 0x1") == NULL);
-    CHECK(streq(th_out_line(r.out, "receiptsRoot"), want));
+    CHECK(th_streq(th_out_line(r.out, "receiptsRoot"), want));
     CHECK(th_proc_sanitizer_clean(&r));
     th_proc_free(&r);
     CASE_END();
@@ -103,7 +98,7 @@ TEST(helios_block)
     CHECK(j != NULL);
     CHECK_EQ_INT(json_object_size(j), 2);
     CHECK_EQ_INT(json_integer_value(json_object_get(j, "count")), 202);
-    CHECK(streq(json_str(j, "receiptsRoot"), want));
+    CHECK(th_streq(json_str(j, "receiptsRoot"), want));
     json_decref(j);
     CHECK(th_proc_sanitizer_clean(&r));
     th_proc_free(&r);
@@ -117,7 +112,8 @@ TEST(helios_block)
     r = run_cli(a3, 3, NULL);
     CHECK_EQ_INT(r.status, 3);
     CHECK(strstr(r.err, "mismatch") != NULL);
-    CHECK(streq(th_out_line(r.out, "receiptsRoot"), want)); /* the computed root is still printed */
+    CHECK(th_streq(th_out_line(r.out, "receiptsRoot"),
+                   want)); /* the computed root is still printed */
     th_proc_free(&r);
     CASE_END();
 
@@ -146,7 +142,7 @@ TEST(helios_block)
         CHECK_EQ_INT(r.status, 3);
         CHECK(strstr(r.err, "mismatch") != NULL);
         const char *got = th_out_line(r.out, "receiptsRoot");
-        CHECK(got && !streq(got, want));
+        CHECK(got && !th_streq(got, want));
         CHECK(th_proc_sanitizer_clean(&r));
         th_proc_free(&r);
         json_decref(arr);
@@ -177,9 +173,9 @@ TEST(execution_apis_responses)
             const char *a[] = {"--expect-root", want, th_tmp_path("response.json")};
             th_proc r = run_cli(a, 3, NULL);
             CHECK_EQ_INT(r.status, 0);
-            CHECK(streq(th_out_line(r.out, "receipts"), pairs[p][2]));
-            CHECK(streq(th_out_line(r.out, "type 0x0"), pairs[p][2]));
-            CHECK(streq(th_out_line(r.out, "receiptsRoot"), want));
+            CHECK(th_streq(th_out_line(r.out, "receipts"), pairs[p][2]));
+            CHECK(th_streq(th_out_line(r.out, "type 0x0"), pairs[p][2]));
+            CHECK(th_streq(th_out_line(r.out, "receiptsRoot"), want));
             CHECK(th_proc_sanitizer_clean(&r));
             th_proc_free(&r);
             /* The bare result array on stdin. */
@@ -190,7 +186,7 @@ TEST(execution_apis_responses)
             r = run_cli(b, 2, in);
             CHECK_EQ_INT(r.status, 0);
             json_t *j = json_loads(r.out, 0, NULL);
-            CHECK(j && streq(json_str(j, "receiptsRoot"), want));
+            CHECK(j && th_streq(json_str(j, "receiptsRoot"), want));
             json_decref(j);
             th_proc_free(&r);
         }
@@ -259,9 +255,9 @@ TEST(bad_input_and_usage)
     const char *a[] = {"--json", th_tmp_path("empty.json")};
     th_proc r = run_cli(a, 2, NULL);
     CHECK_EQ_INT(r.status, 0);
-    CHECK(streq(r.out,
-                "{\"count\":0,\"receiptsRoot\":"
-                "\"0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421\"}\n"));
+    CHECK(th_streq(r.out,
+                   "{\"count\":0,\"receiptsRoot\":"
+                   "\"0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421\"}\n"));
     th_proc_free(&r);
     CASE_END();
 }

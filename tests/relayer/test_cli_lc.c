@@ -20,26 +20,6 @@ static fake_rpc node;
 static bool node_up;
 static char db[512], cp_path[512], hdr_path[512];
 
-static void rm_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    char path[1200];
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-static bool streq(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
 static bool has(const char *text, const char *what)
 {
     if (text && strstr(text, what)) return true;
@@ -215,15 +195,15 @@ TEST(init_and_status)
     CASE_BEGIN("init");
     th_proc p = LC_RUN("init", "--checkpoint", cp_path, "--db", db);
     CHECK_MSG(p.status == 0, "exit %d: %s", p.status, p.err);
-    CHECK(streq(th_out_line(p.out, "chainId"), "1337"));
-    CHECK(streq(th_out_line(p.out, "consensus"), "qbft"));
-    CHECK(streq(th_out_line(p.out, "number"), "0"));
-    CHECK(streq(th_out_line(p.out, "validators"), "5"));
+    CHECK(th_streq(th_out_line(p.out, "chainId"), "1337"));
+    CHECK(th_streq(th_out_line(p.out, "consensus"), "qbft"));
+    CHECK(th_streq(th_out_line(p.out, "number"), "0"));
+    CHECK(th_streq(th_out_line(p.out, "validators"), "5"));
     uint8_t h0[32];
     char want[67];
     CHECK_EQ_INT(chaingen_hash(&chain, h0, &chain.h[0]), ZK_OK);
     hex32(want, h0);
-    CHECK(streq(th_out_line(p.out, "hash"), want));
+    CHECK(th_streq(th_out_line(p.out, "hash"), want));
     th_proc_free(&p);
     CASE_END();
 
@@ -233,7 +213,7 @@ TEST(init_and_status)
     json_t *j = parse_out(&p);
     CHECK_EQ_INT(jint(j, "chainId"), CHAIN_ID);
     CHECK_EQ_INT(jint(j, "validatorCount"), 5);
-    CHECK(streq(json_string_value(json_object_get(j, "hash")), want));
+    CHECK(th_streq(json_string_value(json_object_get(j, "hash")), want));
     json_decref(j);
     th_proc_free(&p);
     CASE_END();
@@ -261,16 +241,16 @@ TEST(init_and_status)
     p = LC_RUN("init", "--checkpoint", bad, "--db", baddb);
     CHECK_EQ_INT(p.status, 1);
     th_proc_free(&p);
-    rm_dir(baddb);
+    th_rm_tree(baddb);
     CASE_END();
 
     CASE_BEGIN("status at the checkpoint");
     p = LC_RUN("status", "--db", db);
     CHECK_EQ_INT(p.status, 0);
-    CHECK(streq(th_out_line(p.out, "head number"), "0"));
-    CHECK(streq(th_out_line(p.out, "validators"), "5"));
-    CHECK(streq(th_out_line(p.out, "frozen"), "false"));
-    CHECK(streq(th_out_line(p.out, "finality rule"), "bft-quorum"));
+    CHECK(th_streq(th_out_line(p.out, "head number"), "0"));
+    CHECK(th_streq(th_out_line(p.out, "validators"), "5"));
+    CHECK(th_streq(th_out_line(p.out, "frozen"), "false"));
+    CHECK(th_streq(th_out_line(p.out, "finality rule"), "bft-quorum"));
     th_proc_free(&p);
     CASE_END();
 
@@ -287,9 +267,9 @@ TEST(sync_and_status)
     CASE_BEGIN("sync --to 200");
     th_proc p = LC_RUN("sync", "--rpc", node.url, "--db", db, "--to", "200", "--batch", "64");
     CHECK_MSG(p.status == 0, "exit %d: %s", p.status, p.err);
-    CHECK(streq(th_out_line(p.out, "headers verified"), "200"));
-    CHECK(streq(th_out_line(p.out, "head number"), "200"));
-    CHECK(streq(th_out_line(p.out, "rotations"), "0"));
+    CHECK(th_streq(th_out_line(p.out, "headers verified"), "200"));
+    CHECK(th_streq(th_out_line(p.out, "head number"), "200"));
+    CHECK(th_streq(th_out_line(p.out, "rotations"), "0"));
     CHECK(th_out_line(p.out, "headers/s") != NULL);
     CHECK_MSG(p.err[0] == '\0', "stderr is not a terminal, yet: %s", p.err);
     th_proc_free(&p);
@@ -308,7 +288,7 @@ TEST(sync_and_status)
     char want[67];
     CHECK_EQ_INT(chaingen_hash(&chain, h, &chain.h[400]), ZK_OK);
     hex32(want, h);
-    CHECK(streq(json_string_value(json_object_get(j, "headHash")), want));
+    CHECK(th_streq(json_string_value(json_object_get(j, "headHash")), want));
     CHECK(json_is_real(json_object_get(j, "headersPerSecond")));
     json_decref(j);
     th_proc_free(&p);
@@ -319,16 +299,16 @@ TEST(sync_and_status)
     CHECK_EQ_INT(p.status, 0);
     j = parse_out(&p);
     CHECK_EQ_INT(jint(j, "chainId"), CHAIN_ID);
-    CHECK(streq(json_string_value(json_object_get(j, "consensus")), "qbft"));
+    CHECK(th_streq(json_string_value(json_object_get(j, "consensus")), "qbft"));
     CHECK_EQ_INT(jint(json_object_get(j, "head"), "number"), 400);
-    CHECK(streq(json_string_value(json_object_get(json_object_get(j, "head"), "hash")), want));
+    CHECK(th_streq(json_string_value(json_object_get(json_object_get(j, "head"), "hash")), want));
     CHECK_EQ_INT(jint(json_object_get(j, "head"), "timestamp"), (long long)chain.h[400].timestamp);
     CHECK_EQ_INT(jint(json_object_get(j, "checkpoint"), "number"), 0);
     CHECK_EQ_INT(jint(j, "validatorCount"), 6);
     CHECK_EQ_INT(json_array_size(json_object_get(j, "validators")), 6);
     CHECK(json_is_false(json_object_get(j, "frozen")));
     CHECK(json_is_null(json_object_get(j, "frozenAt")));
-    CHECK(streq(json_string_value(json_object_get(j, "finalityRule")), "bft-quorum"));
+    CHECK(th_streq(json_string_value(json_object_get(j, "finalityRule")), "bft-quorum"));
     json_decref(j);
     th_proc_free(&p);
     CASE_END();
@@ -350,16 +330,16 @@ TEST(verify_header)
     write_header(&chain.h[401], false);
     th_proc p = LC_RUN("verify-header", hdr_path, "--db", db);
     CHECK_MSG(p.status == 0, "exit %d: %s", p.status, p.err);
-    CHECK(streq(th_out_line(p.out, "verdict"), "accepted"));
-    CHECK(streq(th_out_line(p.out, "number"), "401"));
-    CHECK(streq(th_out_line(p.out, "rule"), "bft-quorum"));
-    CHECK(streq(th_out_line(p.out, "signers"), "6 of 6 (quorum 4)"));
-    CHECK(streq(th_out_line(p.out, "rotation"), "false"));
+    CHECK(th_streq(th_out_line(p.out, "verdict"), "accepted"));
+    CHECK(th_streq(th_out_line(p.out, "number"), "401"));
+    CHECK(th_streq(th_out_line(p.out, "rule"), "bft-quorum"));
+    CHECK(th_streq(th_out_line(p.out, "signers"), "6 of 6 (quorum 4)"));
+    CHECK(th_streq(th_out_line(p.out, "rotation"), "false"));
     th_proc_free(&p);
     p = LC_RUN("verify-header", hdr_path, "--db", db, "--json");
     CHECK_EQ_INT(p.status, 0);
     json_t *j = parse_out(&p);
-    CHECK(streq(json_string_value(json_object_get(j, "verdict")), "known"));
+    CHECK(th_streq(json_string_value(json_object_get(j, "verdict")), "known"));
     json_decref(j);
     th_proc_free(&p);
     CASE_END();
@@ -370,7 +350,7 @@ TEST(verify_header)
     p = th_run_zkrelay(argv, 6, hdr_path);
     CHECK_MSG(p.status == 0, "exit %d: %s", p.status, p.err);
     j = parse_out(&p);
-    CHECK(streq(json_string_value(json_object_get(j, "verdict")), "accepted"));
+    CHECK(th_streq(json_string_value(json_object_get(j, "verdict")), "accepted"));
     CHECK_EQ_INT(jint(j, "number"), 402);
     CHECK_EQ_INT(jint(j, "signers"), 6);
     CHECK_EQ_INT(jint(j, "quorum"), 4);
@@ -386,7 +366,7 @@ TEST(verify_header)
     header_clear(&bad);
     p = LC_RUN("verify-header", hdr_path, "--db", db);
     CHECK_EQ_INT(p.status, 3);
-    CHECK(streq(th_out_line(p.out, "verdict"), "rejected"));
+    CHECK(th_streq(th_out_line(p.out, "verdict"), "rejected"));
     CHECK(has(p.err, "non-validator"));
     th_proc_free(&p);
     CASE_END();
@@ -449,9 +429,9 @@ TEST(equivocation_evidence_unfreeze)
     CASE_BEGIN("evidence: both headers, RLP and hashes");
     p = LC_RUN("evidence", "--db", db, "--number", "402");
     CHECK_MSG(p.status == 0, "exit %d: %s", p.status, p.err);
-    CHECK(streq(th_out_line(p.out, "number"), "402"));
-    CHECK(streq(th_out_line(p.out, "stored hash"), rh));
-    CHECK(streq(th_out_line(p.out, "conflicting hash"), twh));
+    CHECK(th_streq(th_out_line(p.out, "number"), "402"));
+    CHECK(th_streq(th_out_line(p.out, "stored hash"), rh));
+    CHECK(th_streq(th_out_line(p.out, "conflicting hash"), twh));
     zk_buf b;
     buf_init(&b, 0);
     CHECK_EQ_INT(header_encode_rlp(&b, &twin), ZK_OK);
@@ -471,9 +451,9 @@ TEST(equivocation_evidence_unfreeze)
     CHECK_EQ_INT(p.status, 0);
     j = parse_out(&p);
     CHECK_EQ_INT(jint(j, "number"), 402);
-    CHECK(streq(json_string_value(json_object_get(json_object_get(j, "stored"), "hash")), rh));
-    CHECK(
-        streq(json_string_value(json_object_get(json_object_get(j, "conflicting"), "hash")), twh));
+    CHECK(th_streq(json_string_value(json_object_get(json_object_get(j, "stored"), "hash")), rh));
+    CHECK(th_streq(json_string_value(json_object_get(json_object_get(j, "conflicting"), "hash")),
+                   twh));
     json_decref(j);
     th_proc_free(&p);
     p = LC_RUN("evidence", "--db", db, "--number", "5");
@@ -493,14 +473,14 @@ TEST(equivocation_evidence_unfreeze)
     CHECK(has(p.out, "not frozen"));
     th_proc_free(&p);
     p = LC_RUN("status", "--db", db);
-    CHECK(streq(th_out_line(p.out, "frozen"), "false"));
+    CHECK(th_streq(th_out_line(p.out, "frozen"), "false"));
     th_proc_free(&p);
     p = LC_RUN("evidence", "--db", db);
     CHECK_EQ_INT(p.status, 1); /* not frozen, no --number */
     th_proc_free(&p);
     p = LC_RUN("sync", "--rpc", node.url, "--db", db, "--to", "410");
     CHECK_MSG(p.status == 0, "exit %d: %s", p.status, p.err);
-    CHECK(streq(th_out_line(p.out, "head number"), "410"));
+    CHECK(th_streq(th_out_line(p.out, "head number"), "410"));
     th_proc_free(&p);
     CASE_END();
 
@@ -526,7 +506,7 @@ TEST(equivocation_evidence_unfreeze)
 TEST(sync_rejects_forged_header)
 {
     const char *db2 = th_tmp_path("db-forged");
-    rm_dir(db2);
+    th_rm_tree(db2);
     th_proc p = LC_RUN("init", "--checkpoint", cp_path, "--db", db2);
     CHECK_EQ_INT(p.status, 0);
     th_proc_free(&p);
@@ -552,9 +532,9 @@ TEST(sync_rejects_forged_header)
     th_proc_free(&p);
     fake_rpc_wrong_hash(&node, 120, false);
     p = LC_RUN("status", "--db", db2);
-    CHECK(streq(th_out_line(p.out, "head number"), "119"));
+    CHECK(th_streq(th_out_line(p.out, "head number"), "119"));
     th_proc_free(&p);
-    rm_dir(db2);
+    th_rm_tree(db2);
 }
 
 TEST(clique_store)
@@ -569,24 +549,24 @@ TEST(clique_store)
     fake_rpc_set_latest(&cnode, 60);
     const char *cdb = th_tmp_path("db-clique");
     const char *ccp = th_tmp_path("clique-cp.json");
-    rm_dir(cdb);
+    th_rm_tree(cdb);
     CHECK(write_checkpoint(&g, ccp));
     th_proc p = LC_RUN("init", "--checkpoint", ccp, "--db", cdb);
     CHECK_EQ_INT(p.status, 0);
-    CHECK(streq(th_out_line(p.out, "consensus"), "clique"));
+    CHECK(th_streq(th_out_line(p.out, "consensus"), "clique"));
     th_proc_free(&p);
     p = LC_RUN("sync", "--rpc", cnode.url, "--db", cdb, "--skip");
     CHECK_MSG(p.status == 0, "exit %d: %s", p.status, p.err);
-    CHECK(streq(th_out_line(p.out, "headers verified"), "60"));
+    CHECK(th_streq(th_out_line(p.out, "headers verified"), "60"));
     /* 2 distinct signers of 3 (> 1) seal every 2 consecutive blocks: final
      * once 2 descendants exist. */
-    CHECK(streq(th_out_line(p.out, "head number"), "58"));
-    CHECK(streq(th_out_line(p.out, "pending"), "2"));
+    CHECK(th_streq(th_out_line(p.out, "head number"), "58"));
+    CHECK(th_streq(th_out_line(p.out, "pending"), "2"));
     th_proc_free(&p);
     p = LC_RUN("status", "--db", cdb);
     CHECK_EQ_INT(p.status, 0);
-    CHECK(streq(th_out_line(p.out, "finality rule"), CLIQUE_FINALITY_RULE));
-    CHECK(streq(th_out_line(p.out, "validators"), "3"));
+    CHECK(th_streq(th_out_line(p.out, "finality rule"), CLIQUE_FINALITY_RULE));
+    CHECK(th_streq(th_out_line(p.out, "validators"), "3"));
     th_proc_free(&p);
     /* A header two above the snapshot: Clique's number rule refuses it, a
      * plain rejection (exit 3), never an equivocation alarm. */
@@ -595,7 +575,7 @@ TEST(clique_store)
     json_decref(far);
     p = LC_RUN("verify-header", hdr_path, "--db", cdb);
     CHECK_EQ_INT(p.status, 3);
-    CHECK(streq(th_out_line(p.out, "verdict"), "rejected"));
+    CHECK(th_streq(th_out_line(p.out, "verdict"), "rejected"));
     CHECK(p.err && !strstr(p.err, "EQUIVOCATION"));
     th_proc_free(&p);
     p = LC_RUN("status", "--db", cdb, "--json");
@@ -609,10 +589,10 @@ TEST(clique_store)
     json_decref(next);
     p = LC_RUN("verify-header", hdr_path, "--db", cdb);
     CHECK_MSG(p.status == 0, "exit %d: %s", p.status, p.err);
-    CHECK(streq(th_out_line(p.out, "verdict"), "pending"));
-    CHECK(streq(th_out_line(p.out, "rule"), CLIQUE_FINALITY_RULE));
+    CHECK(th_streq(th_out_line(p.out, "verdict"), "pending"));
+    CHECK(th_streq(th_out_line(p.out, "rule"), CLIQUE_FINALITY_RULE));
     th_proc_free(&p);
-    rm_dir(cdb);
+    th_rm_tree(cdb);
     fake_rpc_stop(&cnode);
     json_decref(cb);
     chaingen_free(&g);
@@ -634,7 +614,7 @@ int main(void)
     snprintf(db, sizeof(db), "%s", th_tmp_path("db"));
     snprintf(cp_path, sizeof(cp_path), "%s", th_tmp_path("checkpoint.json"));
     snprintf(hdr_path, sizeof(hdr_path), "%s", th_tmp_path("header.json"));
-    rm_dir(db);
+    th_rm_tree(db);
     if (!node_up || !write_checkpoint(&chain, cp_path)) {
         fprintf(stderr, "setup failed: fake node or checkpoint file\n");
         th.failed++;
@@ -648,7 +628,7 @@ int main(void)
         RUN(sync_rejects_forged_header);
         RUN(clique_store);
     }
-    rm_dir(db);
+    th_rm_tree(db);
     fake_rpc_stop(&node);
     json_decref(blocks);
     chaingen_free(&chain);

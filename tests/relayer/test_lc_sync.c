@@ -21,22 +21,6 @@ static json_t *blocks; /* its eth_getBlockByNumber objects */
 static fake_rpc node;  /* serves blocks */
 static bool node_up;
 
-/* Removes a store directory made by a test (LevelDB keeps flat files). */
-static void rm_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    char path[1200];
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static bool msg_has(const zk_errbuf *e, const char *what)
 {
     if (strstr(e->msg, what)) return true;
@@ -47,7 +31,7 @@ static bool msg_has(const zk_errbuf *e, const char *what)
 /* A fresh store for g's genesis in dir (removed first), opened. */
 static lc_client *fresh_lc(const chaingen *g, const char *dir)
 {
-    rm_dir(dir);
+    th_rm_tree(dir);
     json_t *cpj = chaingen_checkpoint_json(g, CHAIN_ID);
     lc_checkpoint_file cpf;
     zk_errbuf err = {{0}, 0};
@@ -230,7 +214,7 @@ TEST(sync_1200_in_batches_with_restart)
 out:
     rpc_client_free(rpc);
     lc_close(lc);
-    rm_dir(dir);
+    th_rm_tree(dir);
 }
 
 TEST(lying_hash_named)
@@ -266,7 +250,7 @@ TEST(lying_hash_named)
 out:
     rpc_client_free(rpc);
     lc_close(lc);
-    rm_dir(dir);
+    th_rm_tree(dir);
 }
 
 TEST(forged_header_rejected_with_rule)
@@ -307,7 +291,7 @@ TEST(forged_header_rejected_with_rule)
 out:
     rpc_client_free(rpc);
     lc_close(lc);
-    rm_dir(dir);
+    th_rm_tree(dir);
 }
 
 TEST(wrong_chain_refused_first)
@@ -328,7 +312,7 @@ TEST(wrong_chain_refused_first)
 out:
     rpc_client_free(rpc);
     lc_close(lc);
-    rm_dir(dir);
+    th_rm_tree(dir);
 }
 
 TEST(equivocation_alarm_on_second_sync)
@@ -370,7 +354,7 @@ TEST(equivocation_alarm_on_second_sync)
 out:
     rpc_client_free(rpc);
     lc_close(lc);
-    rm_dir(dir);
+    th_rm_tree(dir);
 }
 
 TEST(skip_mode)
@@ -413,7 +397,7 @@ TEST(skip_mode)
 out:
     rpc_client_free(rpc);
     lc_close(lc);
-    rm_dir(dir);
+    th_rm_tree(dir);
 }
 
 TEST(finalized_tag_and_transient_failures)
@@ -443,7 +427,7 @@ TEST(finalized_tag_and_transient_failures)
 out:
     rpc_client_free(rpc);
     lc_close(lc);
-    rm_dir(dir);
+    th_rm_tree(dir);
 }
 
 TEST(clique_chain_with_finality)
@@ -496,7 +480,7 @@ TEST(clique_chain_with_finality)
 out:
     rpc_client_free(rpc);
     lc_close(lc);
-    rm_dir(dir);
+    th_rm_tree(dir);
     fake_rpc_stop(&cnode);
     json_decref(cb);
     chaingen_free(&g);

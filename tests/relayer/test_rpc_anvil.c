@@ -7,14 +7,7 @@
  * stateRoot. anvil is stopped by PID at the end, whatever happened. */
 #include "harness.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+#include "anvil.h"
 
 #include "lightclient/header.h"
 #include "lightclient/hex.h"
@@ -24,13 +17,10 @@
 #include "lightclient/state_proof.h"
 #include "relayer/rpc.h"
 
-#define ANVIL_CHAIN_ID 31337
-
 /* What the scenario built, shared by the tests below. */
 static struct {
-    pid_t pid;
-    char url[64];
-    rpc_client *c;
+    test_anvil node;
+    rpc_client *c; /* node.c */
     bool ready;
     char from[43], to[43]; /* the first two dev accounts */
     uint8_t fresh[20];     /* an address funded only by this test */
@@ -41,104 +31,11 @@ static struct {
     uint8_t t1[32], t2a[32], t2b[32]; /* the constructor's log topics */
 } g;
 
-static void sleep_ms(long ms)
+/* Starts anvil and waits until eth_chainId answers. */
+TEST(test_node_start)
 {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Finds a free loopback port by binding port 0. */
-static uint16_t free_port(void)
-{
-    struct sockaddr_in a;
-    socklen_t al = sizeof(a);
-    uint16_t port = 0;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return 0;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &al) == 0)
-        port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
-
-static void anvil_stop(void)
-{
-    if (g.pid <= 0) return;
-    int status;
-    kill(g.pid, SIGTERM);
-    for (int i = 0; i < 50; i++) {
-        if (waitpid(g.pid, &status, WNOHANG) == g.pid) {
-            g.pid = 0;
-            return;
-        }
-        sleep_ms(100);
-    }
-    kill(g.pid, SIGKILL);
-    waitpid(g.pid, &status, 0);
-    g.pid = 0;
-}
-
-/* Starts anvil and waits (up to 10 s) until eth_chainId answers. */
-TEST(test_anvil_start)
-{
-    const char *bin = getenv("ZK_ANVIL");
-    if (!bin || access(bin, X_OK) != 0) {
-        CHECK_MSG(false, "anvil not found at %s (tests/run.sh sets ZK_ANVIL; `make deps`)",
-                  bin ? bin : "(ZK_ANVIL unset)");
-        return;
-    }
-    uint16_t port = free_port();
-    CHECK(port != 0);
-    char port_s[8];
-    snprintf(port_s, sizeof(port_s), "%u", port);
-    pid_t parent = getpid();
-    g.pid = fork();
-    CHECK(g.pid >= 0);
-    if (g.pid == 0) {
-        /* Dies with the test even when the test crashes before anvil_stop. */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(127);
-        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(127);
-        execl(bin, "anvil", "--host", "127.0.0.1", "--port", port_s, "--silent", (char *)NULL);
-        _exit(127);
-    }
-    if (g.pid < 0) return;
-    snprintf(g.url, sizeof(g.url), "http://127.0.0.1:%u", port);
-    rpc_options o = rpc_options_default();
-    o.timeout_ms = 5000;
-    o.max_retries = 0; /* the start-up poll below does the waiting */
-    zk_errbuf err = {{0}, 0};
-    g.c = rpc_client_new(g.url, &o, &err);
-    CHECK_MSG(g.c != NULL, "rpc_client_new: %s", err.msg);
-    if (!g.c) return;
-    double t0 = now_s();
-    uint64_t id = 0;
-    int rc = -1;
-    while (now_s() - t0 < 10.0) {
-        rc = rpc_eth_chain_id(g.c, &id, &err);
-        if (rc == ZK_OK) break;
-        int status;
-        if (waitpid(g.pid, &status, WNOHANG) == g.pid) {
-            g.pid = 0;
-            CHECK_MSG(false, "anvil exited during start-up (status %d)", status);
-            return;
-        }
-        sleep_ms(100);
-    }
-    CHECK_MSG(rc == ZK_OK, "anvil did not answer eth_chainId within 10 s: %s", err.msg);
-    CHECK_EQ_INT(id, ANVIL_CHAIN_ID);
-    g.ready = rc == ZK_OK;
+    g.ready = test_anvil_start(&g.node, 5000);
+    g.c = g.node.c;
 }
 
 /* Hand-assembled init code (EVM opcodes, Yellow Paper appendix H):
@@ -219,7 +116,7 @@ static json_t *wait_receipt(const uint8_t hash[32])
         if (rc == ZK_OK) return r;
         CHECK_MSG(rc == ZK_ERR_NOTFOUND, "receipt: %s", err.msg);
         if (rc != ZK_ERR_NOTFOUND) return NULL;
-        sleep_ms(50);
+        anvil_sleep_ms(50);
     }
     CHECK_MSG(false, "no receipt after 5 s");
     return NULL;
@@ -626,13 +523,12 @@ static void run_all(void)
         fprintf(stderr, "rpc_global_init failed\n");
         exit(1);
     }
-    RUN(test_anvil_start);
+    RUN(test_node_start);
     RUN(test_anvil_scenario);
     RUN(test_anvil_headers_and_receipts);
     RUN(test_anvil_state_proofs);
     RUN(test_anvil_typed_helpers);
-    rpc_client_free(g.c);
-    anvil_stop();
+    test_anvil_stop(&g.node);
     rpc_global_cleanup();
 }
 

@@ -23,15 +23,11 @@
  * receipt) is printed for both verifiers ("gas: ..." lines). */
 #include "harness.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "anvil.h"
 
 #include "lightclient/hex.h"
 #include "lightclient/json_fields.h"
@@ -39,15 +35,14 @@
 #include "prover/solidity_verifier.h"
 #include "relayer/rpc.h"
 
-#define ANVIL_CHAIN_ID 31337
-#define SOLC_COMPILE   "tools/solc-compile.js"
-#define SNARKJS        "tools/node_modules/.bin/snarkjs"
-#define VEC            "snarkjs/"
+#define SOLC_COMPILE "tools/solc-compile.js"
+#define SNARKJS      "tools/node_modules/.bin/snarkjs"
+#define VEC          "snarkjs/"
 
 /* What the tests share: the node, the artifacts and the deployed contracts. */
 static struct {
-    pid_t pid;
-    rpc_client *c;
+    test_anvil node;
+    rpc_client *c; /* node.c */
     bool ready;
     char from[43];
     char ours_sol[1024], ours_json[1024], snark_sol[1024], snark_json[1024];
@@ -63,18 +58,7 @@ static struct {
     uint8_t four_ours[20], four_snark[20];
 } g;
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void copy_path(char dst[1024], const char *src)
 {
@@ -142,91 +126,13 @@ static bool snarkjs_export_verifier(const char *zkey, const char *sol)
 
 /* ---- anvil ---------------------------------------------------------------------- */
 
-static uint16_t free_port(void)
-{
-    struct sockaddr_in a;
-    socklen_t al = sizeof(a);
-    uint16_t port = 0;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return 0;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &al) == 0)
-        port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
-
-static void anvil_stop(void)
-{
-    if (g.pid <= 0) return;
-    int status;
-    kill(g.pid, SIGTERM);
-    for (int i = 0; i < 50; i++) {
-        if (waitpid(g.pid, &status, WNOHANG) == g.pid) {
-            g.pid = 0;
-            return;
-        }
-        sleep_ms(100);
-    }
-    kill(g.pid, SIGKILL);
-    waitpid(g.pid, &status, 0);
-    g.pid = 0;
-}
-
-/* Starts anvil, waits (up to 10 s) for eth_chainId, and takes eth_accounts[0]. */
+/* Starts anvil, waits for eth_chainId, and takes eth_accounts[0]. */
 static void anvil_start(void)
 {
-    const char *bin = getenv("ZK_ANVIL");
-    if (!bin || access(bin, X_OK) != 0) {
-        CHECK_MSG(false, "anvil not found at %s (tests/run.sh sets ZK_ANVIL; `make deps`)",
-                  bin ? bin : "(ZK_ANVIL unset)");
-        return;
-    }
-    uint16_t port = free_port();
-    CHECK(port != 0);
-    char port_s[8], url[64];
-    snprintf(port_s, sizeof(port_s), "%u", port);
-    pid_t parent = getpid();
-    fflush(NULL);
-    g.pid = fork();
-    CHECK(g.pid >= 0);
-    if (g.pid == 0) {
-        /* Dies with the test even when the test crashes before anvil_stop. */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(127);
-        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(127);
-        execl(bin, "anvil", "--host", "127.0.0.1", "--port", port_s, "--silent", (char *)NULL);
-        _exit(127);
-    }
-    if (g.pid < 0) return;
-    snprintf(url, sizeof(url), "http://127.0.0.1:%u", port);
-    rpc_options o = rpc_options_default();
-    o.timeout_ms = 10000;
-    o.max_retries = 0; /* the start-up poll below does the waiting */
     zk_errbuf err = {{0}, 0};
-    g.c = rpc_client_new(url, &o, &err);
-    CHECK_MSG(g.c != NULL, "rpc_client_new: %s", err.msg);
-    if (!g.c) return;
-    double t0 = now_s();
-    uint64_t id = 0;
-    int rc = -1;
-    while (now_s() - t0 < 10.0) {
-        rc = rpc_eth_chain_id(g.c, &id, &err);
-        if (rc == ZK_OK) break;
-        int status;
-        if (waitpid(g.pid, &status, WNOHANG) == g.pid) {
-            g.pid = 0;
-            CHECK_MSG(false, "anvil exited during start-up (status %d)", status);
-            return;
-        }
-        sleep_ms(100);
-    }
-    CHECK_MSG(rc == ZK_OK, "anvil did not answer eth_chainId within 10 s: %s", err.msg);
-    CHECK_EQ_INT(id, ANVIL_CHAIN_ID);
-    if (rc != ZK_OK) return;
+    bool up = test_anvil_start(&g.node, 10000);
+    g.c = g.node.c;
+    if (!up) return;
     json_t *accts = NULL;
     CHECK_EQ_INT(rpc_call(g.c, &accts, "eth_accounts", NULL, &err), ZK_OK);
     const char *a0 = json_string_value(json_array_get(accts, 0));
@@ -248,7 +154,7 @@ static json_t *wait_receipt(const uint8_t hash[32])
         if (rc == ZK_OK) return r;
         CHECK_MSG(rc == ZK_ERR_NOTFOUND, "receipt: %s", err.msg);
         if (rc != ZK_ERR_NOTFOUND) return NULL;
-        sleep_ms(25);
+        anvil_sleep_ms(25);
     }
     CHECK_MSG(false, "no receipt after 5 s");
     return NULL;
@@ -1126,8 +1032,7 @@ static void run_all(void)
     RUN(test_deploy);
     RUN(test_verify_upstream);
     RUN(test_verify_four_signals);
-    rpc_client_free(g.c);
-    anvil_stop();
+    test_anvil_stop(&g.node);
     rpc_global_cleanup();
 }
 
