@@ -52,9 +52,9 @@ BENCH_SRC = $(wildcard tests/bench/bench_*.c)
 BENCH_BIN = $(BENCH_SRC:%.c=$(BUILD)/%)
 HARNESS  = $(BUILD)/tests/harness.o
 
-.PHONY: all test check deps bench format lint headers clean
+.PHONY: all test check deps bench format lint headers clean contracts demo
 .SECONDARY:
-all: bin/zkrelay
+all: bin/zkrelay bin/zkrelay-devnet
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -74,6 +74,24 @@ bin/zkrelay: $(BUILD)/zkrelay
 	@mkdir -p bin
 	$(Q)cp $< $@
 
+# Devnet tooling (the QBFT sealer in front of anvil): never part of the relayer binary.
+DEVNET_SRC = $(wildcard devnet/*.c)
+$(BUILD)/zkrelay-devnet: $(DEVNET_SRC:%.c=$(BUILD)/%.o) $(LIBZK)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bin/zkrelay-devnet: $(BUILD)/zkrelay-devnet
+	@mkdir -p bin
+	$(Q)cp $< $@
+
+# make demo: one message from chain A to chain B on local devnets (scripts/demo.sh)
+demo:
+	@bash scripts/demo.sh
+
+# Contracts: solc-js (pinned in tools/package-lock.json) -> contracts-abi/build/*.json (committed).
+contracts:
+	@node tools/build-contracts.js
+
 $(BUILD)/tests/bench/%: tests/bench/%.c $(LIBZK)
 	@mkdir -p $(dir $@)
 	@echo "  BENCH   $<"
@@ -89,8 +107,9 @@ $(BUILD)/tests/%: tests/%.c $(HARNESS) $(LIBZK)
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: lint bin/zkrelay $(BUILD)/zkrelay $(TEST_BIN)
-	@ZK_VECTORS="$(VECTORS)" ZK_BIN="$(CURDIR)/$(BUILD)/zkrelay" sh tests/run.sh $(TEST_BIN)
+check: lint bin/zkrelay $(BUILD)/zkrelay $(BUILD)/zkrelay-devnet $(TEST_BIN)
+	@ZK_VECTORS="$(VECTORS)" ZK_BIN="$(CURDIR)/$(BUILD)/zkrelay" \
+	    ZK_DEVNET_BIN="$(CURDIR)/$(BUILD)/zkrelay-devnet" sh tests/run.sh $(TEST_BIN)
 
 deps:
 	@sh scripts/deps.sh

@@ -28,5 +28,6 @@
 #include "prover/ntt.h"
 #include "prover/r1cs.h"
 #include "prover/groth16.h"
+#include "prover/zkey_contrib.h"
 
 #endif

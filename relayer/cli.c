@@ -192,7 +192,13 @@ static const cli_cmd top_cmds[] = {
     {"inspect", cli_inspect, "decode and re-hash chain data offline (headers, receipts)"},
     {"lc", cli_lc, "light client: init from a checkpoint, sync and verify headers, status"},
     {"groth16", cli_groth16, "Groth16 on snarkjs files: setup, prove, verify, info"},
-    {"zkey", cli_zkey, "snarkjs-style .zkey tools: export verificationkey"},
+    {"zkey", cli_zkey, "snarkjs .zkey phase 2: contribute, beacon, verify, export"},
+    {"circuit", cli_circuit, "the bridge's statements as circuits: info, export-r1cs, witness"},
+    {"verify", cli_verify, "re-verify one message's proof bundle offline (auditors)"},
+    {"replay", cli_replay, "re-verify every bundle or every Inbox delivery (auditors)"},
+    {"deploy", cli_deploy, "deploy the bridge contracts (destination, or the source Outbox)"},
+    {"run", cli_run, "run the relayer daemon (--config FILE)"},
+    {"status", cli_status, "print the relayer's message queue from its database"},
     {"version", cli_version, "print the version"},
 };
 

@@ -88,10 +88,21 @@ int cli_inspect_header(int argc, char **argv);   /* cli_inspect_header.c */
 int cli_inspect_receipts(int argc, char **argv); /* cli_inspect_receipts.c */
 int cli_lc(int argc, char **argv);               /* cli_lc.c: the light client */
 int cli_groth16(int argc, char **argv);          /* cli_groth16.c: setup, prove, verify, info */
-int cli_zkey(int argc, char **argv);             /* cli_groth16.c: zkey export verificationkey */
+int cli_zkey(int argc, char **argv);             /* cli_zkey.c: contribute, beacon, verify */
+/* `zkrelay deploy` (cli_deploy.c): the bridge contracts from the command line, an operator's
+ * one-off step before `zkrelay run`: the destination's two Groth16 verifiers (compiled
+ * artifacts of `groth16 export-verifier`), ZkLightClient trusting a checkpoint, and the
+ * Inbox; or, with `deploy outbox`, the source Outbox. Signed EIP-1559 transactions. */
+int cli_deploy(int argc, char **argv);
+int cli_circuit(int argc, char **argv);     /* cli_circuit.c: the statements as circuits */
+int cli_zkey_export(int argc, char **argv); /* cli_groth16.c: export verificationkey */
 /* `zkrelay groth16 export-verifier` and `export-calldata` (cli_groth16_export.c): a
  * Solidity verifier for a key, and the calldata of a proof for it. */
 int cli_groth16_export_verifier(int argc, char **argv);
 int cli_groth16_export_calldata(int argc, char **argv);
+int cli_run(int argc, char **argv);    /* cli_run.c: the relayer daemon */
+int cli_status(int argc, char **argv); /* cli_run.c: the queue from the daemon's database */
+int cli_verify(int argc, char **argv); /* cli_verify.c: re-verify one proof bundle offline */
+int cli_replay(int argc, char **argv); /* cli_verify.c: re-verify every delivery (auditors) */
 
 #endif

@@ -783,18 +783,9 @@ static const cli_cmd zkey_export_cmds[] = {
     {"verificationkey", zkey_cmd_export_vk, "write verification_key.json of a .zkey"},
 };
 
-static int cli_zkey_export(int argc, char **argv)
+/* `zkrelay zkey export`; the `zkrelay zkey` table itself is in cli_zkey.c. */
+int cli_zkey_export(int argc, char **argv)
 {
     return cli_dispatch("zkrelay zkey export", zkey_export_cmds,
                         sizeof(zkey_export_cmds) / sizeof(*zkey_export_cmds), argc, argv);
-}
-
-static const cli_cmd zkey_cmds[] = {
-    {"export", cli_zkey_export, "export from a .zkey: verificationkey"},
-};
-
-int cli_zkey(int argc, char **argv)
-{
-    return cli_dispatch("zkrelay zkey", zkey_cmds, sizeof(zkey_cmds) / sizeof(*zkey_cmds), argc,
-                        argv);
 }

@@ -33,6 +33,7 @@ struct rpc_client {
     zk_buf body;   /* the response being received */
     int write_err; /* why on_write refused bytes: ZK_ERR_RANGE or ZK_ERR_NOMEM */
     char curl_err[CURL_ERROR_SIZE];
+    char *error_data; /* the last JSON-RPC error's "data" string (revert data), or NULL */
 };
 
 rpc_options rpc_options_default(void)
@@ -198,6 +199,7 @@ rpc_client *rpc_client_new(const char *url, const rpc_options *opts, zk_errbuf *
 void rpc_client_free(rpc_client *c)
 {
     if (!c) return;
+    free(c->error_data);
     if (c->curl) curl_easy_cleanup(c->curl);
     curl_slist_free_all(c->headers);
     buf_clear(&c->body);
@@ -273,6 +275,26 @@ static const char *json_kind(const json_t *v)
         return "null";
     }
     return "an unknown value";
+}
+
+/* Keeps e's "data" string (revert data: why an eth_call reverted) for rpc_last_error_data. */
+static void keep_error_data(rpc_client *c, const json_t *e)
+{
+    const json_t *d = json_object_get(e, "data");
+    if (json_is_object(d)) d = json_object_get(d, "data"); /* some nodes nest it */
+    if (!json_is_string(d)) return;
+    size_t n = json_string_length(d);
+    char *copy = malloc(n + 1);
+    if (!copy) return;
+    memcpy(copy, json_string_value(d), n);
+    copy[n] = '\0';
+    free(c->error_data);
+    c->error_data = copy;
+}
+
+const char *rpc_last_error_data(const rpc_client *c)
+{
+    return c->error_data;
 }
 
 /* Writes the JSON-RPC error object e (already validated by envelope_check)
@@ -354,7 +376,7 @@ static int body_parse(rpc_client *c, json_t **doc, const char *what, zk_errbuf *
         return ZK_FAIL(err, ZK_ERR_MALFORMED, "rpc %s: empty response body", what);
     /* Duplicate keys would let two readers of one answer see different values. */
     *doc = json_loadb((const char *)c->body.data, c->body.len,
-                      JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+                      JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
     if (*doc) return ZK_OK;
     rpc_copy_printable(snip, sizeof(snip), (const char *)c->body.data, c->body.len);
     return ZK_FAIL(err, ZK_ERR_MALFORMED,
@@ -368,7 +390,7 @@ static int fail_http_status(rpc_client *c, const char *what, long status, zk_err
 {
     json_error_t jerr;
     json_t *doc = c->body.len ? json_loadb((const char *)c->body.data, c->body.len,
-                                           JSON_REJECT_DUPLICATES, &jerr)
+                                           JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr)
                               : NULL;
     bool id_null;
     json_int_t id;
@@ -544,6 +566,7 @@ int rpc_call(rpc_client *c, json_t **result, const char *method, json_t *params,
         goto out;
     }
     if (e) {
+        keep_error_data(c, e);
         rc = fail_rpc_error(err, method, e, "");
         goto out;
     }

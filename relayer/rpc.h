@@ -94,6 +94,11 @@ void rpc_client_stats(const rpc_client *c, rpc_stats *out) ZK_NONNULL(1, 2);
 int rpc_call(rpc_client *c, json_t **result, const char *method, json_t *params,
              zk_errbuf *err) ZK_MUST_CHECK ZK_NONNULL(1, 2, 3);
 
+/* The "data" member of the last JSON-RPC error object this client received (for eth_call and
+ * eth_estimateGas: the revert data, "0x" hex), or NULL when it had none. Valid until the next
+ * error replaces it or the client is freed; later successful calls leave it unchanged. */
+const char *rpc_last_error_data(const rpc_client *c) ZK_NONNULL(1);
+
 /* One entry of a batch. */
 typedef struct rpc_request {
     const char *method;

@@ -26,6 +26,33 @@ const solc = require("solc");
 const DEFAULT_EVM = "paris";
 const DEFAULT_RUNS = 200;
 
+// The settings every compile of the project uses (tools/build-contracts.js too).
+function compilerSettings(evm, runs) {
+    return {
+        optimizer: {enabled: true, runs: runs},
+        evmVersion: evm,
+        outputSelection: {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"]}},
+    };
+}
+
+// The artifact of one compiled contract (c: solc's output for it).
+function makeArtifact(name, c, evm, runs) {
+    return {
+        contractName: name,
+        compiler: `solc-js ${solc.version()}`,
+        evmVersion: evm,
+        optimizer: {enabled: true, runs: runs},
+        abi: c.abi,
+        bytecode: "0x" + c.evm.bytecode.object,
+        deployedBytecode: "0x" + c.evm.deployedBytecode.object,
+    };
+}
+
+// An artifact as written to disk: 2-space JSON and a final newline.
+function artifactText(artifact) {
+    return JSON.stringify(artifact, null, 2) + "\n";
+}
+
 function usage(msg) {
     if (msg) process.stderr.write(`solc-compile: ${msg}\n`);
     process.stderr.write(
@@ -73,11 +100,7 @@ function compileOne(o, inPath, outPath) {
     const input = {
         language: "Solidity",
         sources: {[unit]: {content: source}},
-        settings: {
-            optimizer: {enabled: true, runs: o.runs},
-            evmVersion: o.evm,
-            outputSelection: {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"]}},
-        },
+        settings: compilerSettings(o.evm, o.runs),
     };
     // Imports resolve relative to the input file's folder and may not leave it.
     function findImports(p) {
@@ -129,17 +152,9 @@ function compileOne(o, inPath, outPath) {
         process.stderr.write(`solc-compile: ${name} has no bytecode (abstract or interface)\n`);
         process.exit(1);
     }
-    const artifact = {
-        contractName: name,
-        compiler: `solc-js ${solc.version()}`,
-        evmVersion: o.evm,
-        optimizer: {enabled: true, runs: o.runs},
-        abi: c.abi,
-        bytecode: "0x" + c.evm.bytecode.object,
-        deployedBytecode: "0x" + c.evm.deployedBytecode.object,
-    };
+    const artifact = makeArtifact(name, c, o.evm, o.runs);
     try {
-        fs.writeFileSync(outPath, JSON.stringify(artifact, null, 2) + "\n");
+        fs.writeFileSync(outPath, artifactText(artifact));
     } catch (e) {
         process.stderr.write(`solc-compile: cannot write ${outPath}: ${e.message}\n`);
         process.exit(1);
@@ -151,4 +166,7 @@ function main() {
     for (let i = 0; i < o.pos.length; i += 2) compileOne(o, o.pos[i], o.pos[i + 1]);
 }
 
-main();
+// Run as a script, or required for its helpers (tools/build-contracts.js).
+if (require.main === module) main();
+
+module.exports = {DEFAULT_EVM, DEFAULT_RUNS, compilerSettings, makeArtifact, artifactText, solc};
