@@ -52,7 +52,7 @@ BENCH_SRC = $(wildcard tests/bench/bench_*.c)
 BENCH_BIN = $(BENCH_SRC:%.c=$(BUILD)/%)
 HARNESS  = $(BUILD)/tests/harness.o
 
-.PHONY: all test check deps bench format lint headers clean contracts demo
+.PHONY: all test check deps bench format lint headers clean contracts demo fuzz
 .SECONDARY:
 all: bin/zkrelay bin/zkrelay-devnet
 
@@ -70,9 +70,10 @@ $(BUILD)/zkrelay: $(BUILD)/relayer/main.o $(LIBZK)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# Copied then renamed: a running bin/zkrelay (a test, a daemon) keeps its old file.
 bin/zkrelay: $(BUILD)/zkrelay
 	@mkdir -p bin
-	$(Q)cp $< $@
+	$(Q)cp $< $@.tmp && mv -f $@.tmp $@
 
 # Devnet tooling (the QBFT sealer in front of anvil): never part of the relayer binary.
 DEVNET_SRC = $(wildcard devnet/*.c)
@@ -82,7 +83,13 @@ $(BUILD)/zkrelay-devnet: $(DEVNET_SRC:%.c=$(BUILD)/%.o) $(LIBZK)
 
 bin/zkrelay-devnet: $(BUILD)/zkrelay-devnet
 	@mkdir -p bin
-	$(Q)cp $< $@
+	$(Q)cp $< $@.tmp && mv -f $@.tmp $@
+
+# Fuzzing (fuzz/README.md): each harness FUZZ_SECONDS seconds, or FUZZ_RUNS executions.
+FUZZ_SECONDS ?= 10
+fuzz:
+	@ZK_VECTORS="$(VECTORS)" FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) \
+	    FUZZ_BUILD_DIR=$(BUILD_DIR)/fuzz MAKE="$(MAKE)" sh fuzz/run.sh
 
 # make demo: one message from chain A to chain B on local devnets (scripts/demo.sh)
 demo:
@@ -105,6 +112,7 @@ $(BUILD)/tests/%: tests/%.c $(HARNESS) $(LIBZK)
 # `make test` installs what is missing first, then runs the suite in a fresh make
 # so that pkg-config answers are read after the install.
 test: deps
+	@$(MAKE) --no-print-directory fuzz FUZZ_RUNS=2000
 	@$(MAKE) --no-print-directory check
 
 check: lint bin/zkrelay $(BUILD)/zkrelay $(BUILD)/zkrelay-devnet $(TEST_BIN)

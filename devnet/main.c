@@ -14,6 +14,7 @@
 
 #include "devnet/chain.h"
 #include "devnet/cmd_send.h"
+#include "devnet/faultproxy.h"
 #include "devnet/rewrite.h"
 #include "lightclient/ecdsa.h"
 #include "lightclient/hex.h"
@@ -315,6 +316,7 @@ int main(int argc, char **argv)
         {"sealer", cmd_sealer, "serve anvil's chain as a QBFT chain (devnet only)"},
         {"keys", cmd_keys, "print the insecure devnet validator keys"},
         {"send", devnet_cmd_send, "send a message through the Outbox (devnet only)"},
+        {"faultproxy", devnet_cmd_faultproxy, "a JSON-RPC proxy that injects faults (tests only)"},
     };
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs("zkrelay-devnet: devnet tooling for zkrelay's local demo and tests.\n" WARNING "\n",

@@ -41,16 +41,16 @@ static bool fuzz_abi_run(abi_dec *d, const uint8_t *ops, size_t n_ops, size_t *p
     abi_dec sub;
     switch (op & 7) {
     case 0:
-        (void)abi_dec_uint64(d, &u);
+        FUZZ_IGNORE(abi_dec_uint64(d, &u));
         break;
     case 1:
-        (void)abi_dec_uint256(d, w);
+        FUZZ_IGNORE(abi_dec_uint256(d, w));
         break;
     case 2:
-        (void)abi_dec_address(d, w);
+        FUZZ_IGNORE(abi_dec_address(d, w));
         break;
     case 3:
-        (void)abi_dec_bool(d, &bv);
+        FUZZ_IGNORE(abi_dec_bool(d, &bv));
         break;
     case 4:
         n = op >> 3; /* 0..31: 0 is a usage error */

@@ -45,8 +45,8 @@ static bool fuzz_config_check(const uint8_t *data, size_t size)
                         sizeof(cfg.destination.key_env));
     FUZZ_EXPECT(ok, strnlen(cfg.database, CONFIG_STR_MAX) < CONFIG_STR_MAX);
     FUZZ_EXPECT(ok, strnlen(cfg.metrics, sizeof(cfg.metrics)) < sizeof(cfg.metrics));
-    FUZZ_EXPECT(ok, strnlen(cfg.source.flavor, sizeof(cfg.source.flavor)) <
-                        sizeof(cfg.source.flavor));
+    FUZZ_EXPECT(ok,
+                strnlen(cfg.source.flavor, sizeof(cfg.source.flavor)) < sizeof(cfg.source.flavor));
     return ok;
 }
 

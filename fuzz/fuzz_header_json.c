@@ -17,8 +17,8 @@ static bool fuzz_header_json_check(const uint8_t *data, size_t size)
     eth_header h, back;
     zk_buf enc, enc2;
     json_t *obj2 = NULL;
-    json_t *obj = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-                             NULL);
+    json_t *obj =
+        json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
 
     header_init(&h);
     header_init(&back);

@@ -21,8 +21,8 @@ static bool fuzz_rlp_reencode(zk_buf *b, const rlp_item *item, int depth, bool *
     if (!item->is_list) {
         uint64_t v;
         uint8_t w[32], fixed[32];
-        (void)rlp_item_uint64(&v, item, NULL);
-        (void)rlp_item_uint256(w, item, NULL);
+        FUZZ_IGNORE(rlp_item_uint64(&v, item, NULL));
+        FUZZ_IGNORE(rlp_item_uint256(w, item, NULL));
         if (item->payload_len <= sizeof(fixed))
             FUZZ_EXPECT(*ok, rlp_item_fixed(fixed, item->payload_len, item, NULL) == ZK_OK);
         return rlp_encode_bytes(b, item->payload, item->payload_len) == ZK_OK;

@@ -30,8 +30,8 @@
 #include "relayer/rpc.h"
 #include "relayer/rpc_tx.h"
 
-/* The answer the server gives, set by the harness around each call. The client
- * blocks while the server answers, so the mutex only orders the hand-over. */
+/* The answer the server gives, set by the harness around each call and guarded by
+ * mu, which the server holds while it sends. */
 typedef struct fuzz_rpc_server {
     int lfd;
     char url[64];
@@ -90,17 +90,19 @@ static void fuzz_rpc_serve(fuzz_rpc_server *s, int fd)
         memmove(req, req + need, have - need);
         have -= need;
 
+        /* The body is the fuzzer's input buffer: hold the lock while sending, so the
+         * harness cannot return (and libFuzzer free the input) before the send ends,
+         * even when the client stops reading early. */
         pthread_mutex_lock(&s->mu);
-        const uint8_t *body = s->body;
-        size_t len = s->body_len;
-        int status = s->status;
-        pthread_mutex_unlock(&s->mu);
         char head[160];
         int hl = snprintf(head, sizeof(head),
                           "HTTP/1.1 %d Fuzz\r\nContent-Type: application/json\r\n"
                           "Content-Length: %zu\r\n\r\n",
-                          status, len);
-        if (!fuzz_rpc_send_all(fd, head, (size_t)hl) || !fuzz_rpc_send_all(fd, body, len)) return;
+                          s->status, s->body_len);
+        bool sent =
+            fuzz_rpc_send_all(fd, head, (size_t)hl) && fuzz_rpc_send_all(fd, s->body, s->body_len);
+        pthread_mutex_unlock(&s->mu);
+        if (!sent) return;
     }
 }
 
@@ -177,24 +179,24 @@ static bool fuzz_rpc_op(rpc_client *c, int op)
     int rc;
     switch (op) {
     case FUZZ_RPC_CHAIN_ID:
-        (void)rpc_eth_chain_id(c, &u, NULL);
+        FUZZ_IGNORE(rpc_eth_chain_id(c, &u, NULL));
         break;
     case FUZZ_RPC_BLOCK_NUMBER:
-        (void)rpc_eth_block_number(c, &u, NULL);
+        FUZZ_IGNORE(rpc_eth_block_number(c, &u, NULL));
         break;
     case FUZZ_RPC_BLOCK:
         if (rpc_eth_get_block_by_number(c, &v, rpc_block_tagged(RPC_BLOCK_FINALIZED), false,
                                         NULL) == ZK_OK) {
             FUZZ_EXPECT(ok, json_is_object(v));
             header_init(&hdr);
-            (void)header_from_json(&hdr, v, NULL);
+            FUZZ_IGNORE(header_from_json(&hdr, v, NULL));
             header_clear(&hdr);
         }
         break;
     case FUZZ_RPC_BLOCK_RECEIPTS:
         if (rpc_eth_get_block_receipts(c, &v, rpc_block_at(7), NULL) == ZK_OK) {
             FUZZ_EXPECT(ok, json_is_array(v));
-            (void)receipts_root_from_json(h, v, NULL);
+            FUZZ_IGNORE(receipts_root_from_json(h, v, NULL));
         }
         break;
     case FUZZ_RPC_TX_RECEIPT:
@@ -202,9 +204,9 @@ static bool fuzz_rpc_op(rpc_client *c, int op)
             FUZZ_EXPECT(ok, json_is_object(v));
             bool success;
             uint64_t block, gas, price;
-            (void)rpc_receipt_summary(&success, &block, &gas, &price, v, NULL);
+            FUZZ_IGNORE(rpc_receipt_summary(&success, &block, &gas, &price, v, NULL));
             memset(&r, 0, sizeof(r));
-            (void)receipt_from_json(&r, v, NULL);
+            FUZZ_IGNORE(receipt_from_json(&r, v, NULL));
             receipt_clear(&r);
         }
         break;
@@ -222,7 +224,7 @@ static bool fuzz_rpc_op(rpc_client *c, int op)
     case FUZZ_RPC_PROOF:
         if (rpc_eth_get_proof(c, &v, addr, slot, 1, rpc_block_at(5), NULL) == ZK_OK) {
             FUZZ_EXPECT(ok, json_is_object(v));
-            (void)state_proof_verify(hash, v, NULL);
+            FUZZ_IGNORE(state_proof_verify(hash, v, NULL));
         }
         break;
     case FUZZ_RPC_CALL:
@@ -231,25 +233,26 @@ static bool fuzz_rpc_op(rpc_client *c, int op)
             FUZZ_EXPECT(ok, out != NULL);
         break;
     case FUZZ_RPC_SEND_RAW:
-        (void)rpc_eth_send_raw_transaction(c, h, hash, sizeof(hash), NULL);
+        FUZZ_IGNORE(rpc_eth_send_raw_transaction(c, h, hash, sizeof(hash), NULL));
         break;
     case FUZZ_RPC_NONCE:
-        (void)rpc_eth_get_transaction_count(c, &u, addr, rpc_block_tagged(RPC_BLOCK_PENDING),
-                                            NULL);
+        FUZZ_IGNORE(
+            rpc_eth_get_transaction_count(c, &u, addr, rpc_block_tagged(RPC_BLOCK_PENDING), NULL));
         break;
     case FUZZ_RPC_FEE_HISTORY: {
         static const double pct[2] = {25.0, 50.0};
         if (rpc_eth_fee_history(c, &v, 4, rpc_block_tagged(RPC_BLOCK_LATEST), pct, 2, NULL) ==
             ZK_OK) {
             FUZZ_EXPECT(ok, json_is_object(v));
-            fees_pair fp;
+            fees_pair fees;
             fees_caps caps = {1000000000000ull, 10000000000ull, 1000000ull};
-            (void)fees_suggest(&fp, v, &caps, NULL);
+            FUZZ_IGNORE(fees_suggest(&fees, v, &caps, NULL));
         }
         break;
     }
     case FUZZ_RPC_BATCH: {
-        rpc_request reqs[3] = {{"eth_chainId", NULL}, {"eth_blockNumber", NULL},
+        rpc_request reqs[3] = {{"eth_chainId", NULL},
+                               {"eth_blockNumber", NULL},
                                {"eth_getBlockByNumber", json_pack("[sb]", "0x1", 0)}};
         json_t *res[3];
         int codes[3];
@@ -274,13 +277,13 @@ static bool fuzz_rpc_op(rpc_client *c, int op)
                                 rpc_block_tagged(RPC_BLOCK_LATEST), NULL) == ZK_OK) {
             FUZZ_EXPECT(ok, out != NULL);
             abi_revert rv;
-            if (out && reverted) (void)abi_revert_decode(&rv, out, out_len, NULL);
+            if (out && reverted) FUZZ_IGNORE(abi_revert_decode(&rv, out, out_len, NULL));
         }
         break;
     }
     default: {
         rpc_tx_call call = {addr, addr, NULL, NULL, 0, 0};
-        (void)rpc_eth_estimate_gas(c, &u, &call, NULL);
+        FUZZ_IGNORE(rpc_eth_estimate_gas(c, &u, &call, NULL));
         break;
     }
     }

@@ -25,8 +25,7 @@ static bool fuzz_wtns_check(const uint8_t *data, size_t size)
     FUZZ_EXPECT(ok, wtns_file_write(&out2, &z2) == ZK_OK);
     FUZZ_EXPECT(ok, out2.len == out.len && memcmp(out2.data, out.data, out.len) == 0);
 out:
-    
-    
+
     buf_clear(&out);
     buf_clear(&out2);
     return ok;

@@ -98,6 +98,25 @@ void groth16_vk_init(groth16_vk *vk) ZK_NONNULL(1);
 void groth16_pk_clear(groth16_pk *pk);
 void groth16_vk_clear(groth16_vk *vk);
 
+/* The .zkey point encodings, shared with the phase-2 code (zkey_contrib.c).
+ * Decodes a .zkey G1 point (x, y Montgomery little-endian; all zero = infinity) and checks
+ * it is on the curve (G1 has cofactor 1: that is membership). what[idx] names the point
+ * in a failure message.
+ * Returns: ZK_OK; ZK_ERR_NONCANONICAL (a coordinate >= q); ZK_ERR_NOT_ON_CURVE.
+ * Out: r (unspecified after a failure). In: in[64]. */
+int groth16_g1_from_zkey(g1_affine *r, const uint8_t in[64], const char *what, size_t idx,
+                         zk_errbuf *err) ZK_MUST_CHECK ZK_NONNULL(1, 2, 3);
+/* Decodes a .zkey G2 point (x.c0, x.c1, y.c0, y.c1 Montgomery little-endian; all zero =
+ * infinity) and checks it is on the twist and, when subgroup is set, in G2.
+ * Returns: ZK_OK; ZK_ERR_NONCANONICAL; ZK_ERR_NOT_ON_CURVE; ZK_ERR_NOT_IN_GROUP.
+ * Out: r (unspecified after a failure). In: in[128]. */
+int groth16_g2_from_zkey(g2_affine *r, const uint8_t in[128], bool subgroup, const char *what,
+                         size_t idx, zk_errbuf *err) ZK_MUST_CHECK ZK_NONNULL(1, 2, 4);
+/* Encodes a point as .zkey stores it (the inverse of the decoders; infinity = zeros).
+ * Out: out[64] / out[128]. */
+void groth16_g1_to_zkey(uint8_t out[64], const g1_affine *a) ZK_NONNULL(1, 2);
+void groth16_g2_to_zkey(uint8_t out[128], const g2_affine *a) ZK_NONNULL(1, 2);
+
 /* Converts a parsed .zkey into a proving key. Checks every point is on its curve (G1
  * has cofactor 1, so that is membership), the header points and IC are in G2's
  * subgroup where they are G2 points, nVars >= nPublic + 1, and the coefficients decode

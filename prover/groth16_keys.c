@@ -48,9 +48,8 @@ static bool all_zero(const uint8_t *p, size_t n)
     return acc == 0;
 }
 
-/* .zkey G1: x, y Montgomery LE; all zero = infinity. Checks the curve equation. */
-static int g1_from_mont(g1_affine *r, const uint8_t in[64], const char *what, size_t idx,
-                        zk_errbuf *err)
+int groth16_g1_from_zkey(g1_affine *r, const uint8_t in[64], const char *what, size_t idx,
+                         zk_errbuf *err)
 {
     if (all_zero(in, 64)) {
         g1_affine_set_infinity(r);
@@ -63,10 +62,8 @@ static int g1_from_mont(g1_affine *r, const uint8_t in[64], const char *what, si
     return ZK_OK;
 }
 
-/* .zkey G2: x.c0, x.c1, y.c0, y.c1 Montgomery LE. Checks the twist equation and, when
- * subgroup is set, membership in G2. */
-static int g2_from_mont(g2_affine *r, const uint8_t in[128], bool subgroup, const char *what,
-                        size_t idx, zk_errbuf *err)
+int groth16_g2_from_zkey(g2_affine *r, const uint8_t in[128], bool subgroup, const char *what,
+                         size_t idx, zk_errbuf *err)
 {
     if (all_zero(in, 128)) {
         g2_affine_set_infinity(r);
@@ -82,7 +79,7 @@ static int g2_from_mont(g2_affine *r, const uint8_t in[128], bool subgroup, cons
     return ZK_OK;
 }
 
-static void g1_to_mont(uint8_t out[64], const g1_affine *a)
+void groth16_g1_to_zkey(uint8_t out[64], const g1_affine *a)
 {
     if (g1_affine_is_infinity(a)) {
         memset(out, 0, 64);
@@ -92,7 +89,7 @@ static void g1_to_mont(uint8_t out[64], const g1_affine *a)
     fp_to_mont_le(out + 32, &a->y);
 }
 
-static void g2_to_mont(uint8_t out[128], const g2_affine *a)
+void groth16_g2_to_zkey(uint8_t out[128], const g2_affine *a)
 {
     if (g2_affine_is_infinity(a)) {
         memset(out, 0, 128);
@@ -190,24 +187,24 @@ int groth16_pk_from_zkey(groth16_pk *pk, const zkey_file *z, zk_errbuf *err)
         rc = ZK_FAIL(err, ZK_ERR_NOMEM, "out of memory for a %u-variable proving key", z->n_vars);
         goto out;
     }
-    if ((rc = g1_from_mont(&pk->alpha1, z->alpha1, "alpha1", 0, err)) ||
-        (rc = g1_from_mont(&pk->beta1, z->beta1, "beta1", 0, err)) ||
-        (rc = g1_from_mont(&pk->delta1, z->delta1, "delta1", 0, err)) ||
-        (rc = g2_from_mont(&pk->beta2, z->beta2, true, "beta2", 0, err)) ||
-        (rc = g2_from_mont(&pk->gamma2, z->gamma2, true, "gamma2", 0, err)) ||
-        (rc = g2_from_mont(&pk->delta2, z->delta2, true, "delta2", 0, err)))
+    if ((rc = groth16_g1_from_zkey(&pk->alpha1, z->alpha1, "alpha1", 0, err)) ||
+        (rc = groth16_g1_from_zkey(&pk->beta1, z->beta1, "beta1", 0, err)) ||
+        (rc = groth16_g1_from_zkey(&pk->delta1, z->delta1, "delta1", 0, err)) ||
+        (rc = groth16_g2_from_zkey(&pk->beta2, z->beta2, true, "beta2", 0, err)) ||
+        (rc = groth16_g2_from_zkey(&pk->gamma2, z->gamma2, true, "gamma2", 0, err)) ||
+        (rc = groth16_g2_from_zkey(&pk->delta2, z->delta2, true, "delta2", 0, err)))
         goto out;
     for (size_t i = 0; i < npub; i++)
-        if ((rc = g1_from_mont(&pk->ic[i], z->ic + 64 * i, "IC", i, err))) goto out;
+        if ((rc = groth16_g1_from_zkey(&pk->ic[i], z->ic + 64 * i, "IC", i, err))) goto out;
     for (size_t i = 0; i < nv; i++)
-        if ((rc = g1_from_mont(&pk->a[i], z->a + 64 * i, "A", i, err)) ||
-            (rc = g1_from_mont(&pk->b1[i], z->b1 + 64 * i, "B1", i, err)) ||
-            (rc = g2_from_mont(&pk->b2[i], z->b2 + 128 * i, false, "B2", i, err)))
+        if ((rc = groth16_g1_from_zkey(&pk->a[i], z->a + 64 * i, "A", i, err)) ||
+            (rc = groth16_g1_from_zkey(&pk->b1[i], z->b1 + 64 * i, "B1", i, err)) ||
+            (rc = groth16_g2_from_zkey(&pk->b2[i], z->b2 + 128 * i, false, "B2", i, err)))
             goto out;
     for (size_t i = 0; i < nprv; i++)
-        if ((rc = g1_from_mont(&pk->c[i], z->c + 64 * i, "C", i, err))) goto out;
+        if ((rc = groth16_g1_from_zkey(&pk->c[i], z->c + 64 * i, "C", i, err))) goto out;
     for (size_t i = 0; i < nd; i++)
-        if ((rc = g1_from_mont(&pk->h[i], z->h + 64 * i, "H", i, err))) goto out;
+        if ((rc = groth16_g1_from_zkey(&pk->h[i], z->h + 64 * i, "H", i, err))) goto out;
     for (size_t i = 0; i < z->n_coefs; i++) {
         const zkey_file_coef *k = &z->coefs[i];
         groth16_coef *o = &pk->coefs[i];
@@ -257,23 +254,23 @@ int groth16_pk_write_zkey(zk_buf *out, const groth16_pk *pk, zk_errbuf *err)
     z.n_vars = pk->n_vars;
     z.n_public = pk->n_public;
     z.domain_size = pk->domain_size;
-    g1_to_mont(z.alpha1, &pk->alpha1);
-    g1_to_mont(z.beta1, &pk->beta1);
-    g2_to_mont(z.beta2, &pk->beta2);
-    g2_to_mont(z.gamma2, &pk->gamma2);
-    g1_to_mont(z.delta1, &pk->delta1);
-    g2_to_mont(z.delta2, &pk->delta2);
+    groth16_g1_to_zkey(z.alpha1, &pk->alpha1);
+    groth16_g1_to_zkey(z.beta1, &pk->beta1);
+    groth16_g2_to_zkey(z.beta2, &pk->beta2);
+    groth16_g2_to_zkey(z.gamma2, &pk->gamma2);
+    groth16_g1_to_zkey(z.delta1, &pk->delta1);
+    groth16_g2_to_zkey(z.delta2, &pk->delta2);
     for (size_t i = 0; i < npub; i++)
-        g1_to_mont(ic + 64 * i, &pk->ic[i]);
+        groth16_g1_to_zkey(ic + 64 * i, &pk->ic[i]);
     for (size_t i = 0; i < nv; i++) {
-        g1_to_mont(a + 64 * i, &pk->a[i]);
-        g1_to_mont(b1 + 64 * i, &pk->b1[i]);
-        g2_to_mont(b2 + 128 * i, &pk->b2[i]);
+        groth16_g1_to_zkey(a + 64 * i, &pk->a[i]);
+        groth16_g1_to_zkey(b1 + 64 * i, &pk->b1[i]);
+        groth16_g2_to_zkey(b2 + 128 * i, &pk->b2[i]);
     }
     for (size_t i = 0; i < nprv; i++)
-        g1_to_mont(c + 64 * i, &pk->c[i]);
+        groth16_g1_to_zkey(c + 64 * i, &pk->c[i]);
     for (size_t i = 0; i < nd; i++)
-        g1_to_mont(h + 64 * i, &pk->h[i]);
+        groth16_g1_to_zkey(h + 64 * i, &pk->h[i]);
     fr r2;
     memcpy(r2.v, FR_FIELD.r2, sizeof(r2.v));
     for (size_t i = 0; i < pk->n_coefs; i++) {

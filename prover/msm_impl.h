@@ -23,11 +23,18 @@ typedef struct CTX {
     const AFF *points;
     const fr *scalars;
     size_t n;
-    uint64_t (*k)[MSM_LIMBS]; /* recoded scalars k + H (msm.c), n of them */
-    JAC *partial;             /* one window sum per task */
-    JAC *ones;                /* per thread: the sum of the points with scalar 1 */
+    int16_t *digits; /* digit of point i in window w at [w n + i] (msm.c) */
+    JAC *partial;    /* one window sum per task */
+    JAC *ones;       /* per thread: the sum of the points with scalar 1 */
     unsigned char *thread_mem;
 } CTX;
+
+/* The affine point at infinity is (0, 0) (curve.h); inlined here because the
+ * curve's out-of-line version is a call in the innermost loop. */
+static inline bool PT(_msm_aff_is_inf)(const AFF *a)
+{
+    return FE(_is_zero)(&a->x) && FE(_is_zero)(&a->y);
+}
 
 /* Scalar recoding, and the points with scalar 0 or 1 or at infinity set aside:
  * their recoded scalar is H, whose every signed digit is 0. */
@@ -44,7 +51,13 @@ static void PT(_msm_prepare)(void *vctx, unsigned tid, size_t begin, size_t end)
             PT(_jacobian_add_affine)(&acc, &acc, p);
         else if (!fr_is_zero(s) && !PT(_affine_is_infinity)(p))
             fr_to_limbs(plain, s);
-        msm_recode(ctx->k[i], plain, ctx->plan);
+        /* All the windows' digits now, once: each window task then reads a
+         * contiguous int16_t array instead of re-extracting bits from 40-byte
+         * scalars, and the recoded scalar itself is never stored. */
+        uint64_t k[MSM_LIMBS];
+        msm_recode(k, plain, ctx->plan);
+        for (unsigned w = 0; w < ctx->plan->nwin; w++)
+            ctx->digits[(size_t)w * ctx->n + i] = (int16_t)msm_digit(k, w, ctx->plan->c);
     }
     ctx->ones[tid] = acc;
 }
@@ -56,11 +69,12 @@ static void PT(_msm_window_jacobian)(JAC *res, const CTX *ctx, unsigned w, size_
 {
     const msm_plan *pl = ctx->plan;
     JAC *bucket = mem;
+    const int16_t *dig = ctx->digits + (size_t)w * ctx->n;
     for (size_t b = 0; b < pl->nbuckets; b++)
         PT(_jacobian_set_infinity)(&bucket[b]);
     AFF neg;
     for (size_t i = pb; i < pe; i++) {
-        int32_t d = msm_digit(ctx->k[i], w, pl->c);
+        int32_t d = dig[i];
         if (d > 0) {
             PT(_jacobian_add_affine)(&bucket[d - 1], &bucket[d - 1], &ctx->points[i]);
         } else if (d < 0) {
@@ -101,7 +115,7 @@ typedef struct PT(_msm_batch) {
 static void PT(_msm_schedule)(PT(_msm_batch) * st, uint32_t b, const AFF *p)
 {
     AFF *bk = &st->bucket[b];
-    if (PT(_affine_is_infinity)(bk)) {
+    if (PT(_msm_aff_is_inf)(bk)) {
         *bk = *p;
         return;
     }
@@ -204,9 +218,21 @@ static void PT(_msm_window_affine)(JAC *res, const CTX *ctx, unsigned w, size_t 
         PT(_jacobian_set_infinity)(&st.extra[b]);
         st.busy[b] = 0;
     }
+    const int16_t *dig = ctx->digits + (size_t)w * ctx->n;
     AFF p;
     for (size_t i = pb; i < pe; i++) {
-        int32_t d = msm_digit(ctx->k[i], w, pl->c);
+        /* The buckets of a wide window outgrow the L2 cache, and each point lands
+         * on a random one: prefetching the bucket of a point MSM_PREFETCH ahead
+         * hides the miss that otherwise stalls the schedule. */
+        if (i + MSM_PREFETCH < pe) {
+            int32_t da = dig[i + MSM_PREFETCH];
+            if (da != 0) {
+                size_t ba = (size_t)(da > 0 ? da - 1 : -da - 1);
+                __builtin_prefetch(&st.bucket[ba]);
+                __builtin_prefetch(&st.busy[ba]);
+            }
+        }
+        int32_t d = dig[i];
         if (d == 0) continue;
         uint32_t b;
         if (d > 0) {
@@ -214,7 +240,8 @@ static void PT(_msm_window_affine)(JAC *res, const CTX *ctx, unsigned w, size_t 
             p = ctx->points[i];
         } else {
             b = (uint32_t)(-d - 1);
-            PT(_affine_neg)(&p, &ctx->points[i]);
+            p.x = ctx->points[i].x;
+            FE(_neg)(&p.y, &ctx->points[i].y); /* no infinity here: msm_prepare zeroed it */
         }
         if (!st.busy[b]) {
             PT(_msm_schedule)(&st, b, &p);
@@ -296,7 +323,7 @@ int PT(_msm)(JAC *out, const AFF *points, const fr *scalars, size_t n, unsigned 
         .points = points,
         .scalars = scalars,
         .n = n,
-        .k = (uint64_t(*)[MSM_LIMBS])(void *)(base + pl.off_k),
+        .digits = (int16_t *)(void *)(base + pl.off_digits),
         .partial = (JAC *)(void *)(base + pl.off_partial),
         .ones = (JAC *)(void *)(base + pl.off_ones),
         .thread_mem = base + pl.off_thread,

@@ -4,7 +4,8 @@
  * the later stages split each stage's n/2 butterflies over the threads. The
  * inverse is the forward transform followed by a_i <-> a_(n-i) (a DFT with
  * omega^-1 is the DFT with omega read backwards), so one twiddle table serves
- * both. */
+ * both. The table holds each stage's twiddles contiguously (ntt.h stage_tw), so
+ * that every stage reads them in order. */
 #include "prover/ntt.h"
 
 #include <stdint.h>
@@ -25,36 +26,43 @@ int ntt_domain_init(ntt_domain *d, unsigned log_n, zk_errbuf *err)
     if (log_n > FR_TWO_ADICITY)
         return ZK_FAIL(err, ZK_ERR_RANGE, "NTT domain 2^%u exceeds the 2-adicity 2^%d of Fr", log_n,
                        FR_TWO_ADICITY);
-    size_t n = (size_t)1 << log_n, half = n > 1 ? n / 2 : 1;
-    fr *tw = malloc(half * sizeof *tw);
-    if (tw == NULL)
+    size_t n = (size_t)1 << log_n, half = n > 1 ? n / 2 : 1, total = n > 1 ? n - 1 : 1;
+    fr *all = malloc(total * sizeof *all);
+    if (all == NULL)
         return ZK_FAIL(err, ZK_ERR_NOMEM, "NTT domain 2^%u: cannot allocate twiddles", log_n);
     fr omega, omega_inv, n_fr, n_inv;
     /* log_n <= 28 was checked, and omega and n are non-zero. */
     if (fr_root_of_unity(&omega, log_n) != ZK_OK || fr_inv(&omega_inv, &omega) != ZK_OK) {
-        free(tw);
+        free(all);
         return ZK_FAIL(err, ZK_ERR_INTERNAL, "NTT domain 2^%u: no root of unity", log_n);
     }
     fr_from_u64(&n_fr, n);
     if (fr_inv(&n_inv, &n_fr) != ZK_OK) {
-        free(tw);
+        free(all);
         return ZK_FAIL(err, ZK_ERR_INTERNAL, "NTT domain 2^%u: n not invertible", log_n);
     }
+    /* The last stage (h = half) at the end, by the recurrence; each smaller stage
+     * takes every other twiddle of the next: omega_(2h)^j = omega_(4h)^(2j). */
+    fr *tw = all + (total - half);
     fr_set_one(&tw[0]);
     for (size_t j = 1; j < half; j++)
         fr_mul(&tw[j], &tw[j - 1], &omega);
+    for (size_t h = half / 2; h >= 1; h /= 2)
+        for (size_t j = 0; j < h; j++)
+            all[h - 1 + j] = all[2 * h - 1 + 2 * j];
     d->log_n = log_n;
     d->n = n;
     d->omega = omega;
     d->omega_inv = omega_inv;
     d->n_inv = n_inv;
     d->twiddles = tw;
+    d->stage_tw = all;
     return ZK_OK;
 }
 
 void ntt_domain_clear(ntt_domain *d)
 {
-    free(d->twiddles);
+    free(d->stage_tw);
     memset(d, 0, sizeof *d);
 }
 
@@ -117,13 +125,14 @@ static void ntt_local_piece(void *vjob, unsigned tid, size_t begin, size_t end)
     for (size_t b = begin; b < end; b++) {
         fr *a = job->a + b * block;
         for (size_t len = 2; len <= block; len <<= 1) {
-            size_t half = len / 2, stride = d->n / len;
+            size_t half = len / 2;
+            const fr *tw = d->stage_tw + (half - 1);
             for (size_t s = 0; s < block; s += len) {
                 fr v = a[s + half];
                 fr_sub(&a[s + half], &a[s], &v); /* j = 0: the twiddle is 1 */
                 fr_add(&a[s], &a[s], &v);
                 for (size_t j = 1; j < half; j++)
-                    ntt_butterfly(&a[s + j], &a[s + j + half], &d->twiddles[j * stride]);
+                    ntt_butterfly(&a[s + j], &a[s + j + half], &tw[j]);
             }
         }
     }
@@ -136,14 +145,15 @@ static void ntt_stage_piece(void *vjob, unsigned tid, size_t begin, size_t end)
     (void)tid;
     ntt_job *job = vjob;
     const ntt_domain *d = job->d;
-    size_t len = job->len, half = len / 2, stride = d->n / len;
+    size_t len = job->len, half = len / 2;
+    const fr *tw = d->stage_tw + (half - 1);
     size_t t = begin;
     while (t < end) {
         size_t j = t % half, base = (t / half) * len;
         size_t jend = half - j < end - t ? half : j + (end - t);
         t += jend - j;
         for (; j < jend; j++)
-            ntt_butterfly(&job->a[base + j], &job->a[base + j + half], &d->twiddles[j * stride]);
+            ntt_butterfly(&job->a[base + j], &job->a[base + j + half], &tw[j]);
     }
 }
 

@@ -24,7 +24,13 @@ typedef struct ntt_domain {
     fr omega;     /* a primitive n-th root of unity */
     fr omega_inv; /* omega^-1 */
     fr n_inv;     /* 1/n */
-    fr *twiddles; /* omega^j for j < max(n/2, 1); owned, freed by ntt_domain_clear */
+    fr *twiddles; /* omega^j for j < max(n/2, 1): the last stage's part of stage_tw */
+    /* Every stage's twiddles, contiguous: for each half-span h = 1, 2, 4, .., n/2,
+     * stage_tw[h - 1 + j] = omega_(2h)^j for j < h, max(n - 1, 1) elements in all.
+     * The butterflies of a stage then read their twiddles in order instead of
+     * striding n/(2h) elements through one table, a cache miss per butterfly once
+     * the table outgrows the cache. Owned, freed by ntt_domain_clear. */
+    fr *stage_tw;
 } ntt_domain;
 
 /* Prepares the domain of size 2^log_n.

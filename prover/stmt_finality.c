@@ -401,9 +401,13 @@ int stmt_fin_build(r1cs *cs, const stmt_fin_params *p, const stmt_fin_witness *w
     gr_item_at(c, pre, n, van.end, x.end, &vl);
     circ_assert_const(c, vl.is_list, 1);
     gr_item_at(c, pre, n, vl.end, x.end, &vote);
+    circ_assert_const(c, vote.is_list, 1); /* [] or [address, type], as Besu writes it */
     gr_item_at(c, pre, n, vote.end, x.end, &round);
-    /* round < 128: a one-byte item (0x80 for round 0, the byte itself otherwise) */
+    /* round < 128: a one-byte string item (0x80 for round 0, the byte itself otherwise; not
+     * 0x00, a scalar with a leading zero, and not the empty list 0xc0) */
     circ_enforce(c, CTL({round.end, 1}, {round.off, -1}), CT(R1CS_ONE), CT(R1CS_ONE));
+    circ_assert_const(c, round.is_list, 0);
+    circ_assert_const(c, circ_is_zero(c, gsel_byte_at(c, pre, n, round.off)), 0);
     gr_item_at(c, pre, n, round.end, x.end, &seals);
     circ_assert_const(c, seals.is_list, 1);
     circ_assert_const(c, seals.payload_len, 0);

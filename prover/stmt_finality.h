@@ -23,8 +23,12 @@
  *     ceil(2n/3) of the header's own list), and at least ceil(|T|/3) of them members of the
  *     trusted set T (the native light client's rule, lightclient/bft.h: more than the faults T
  *     tolerates vouch for L; when L = T this is implied by the quorum).
- * The same rules as bft_verify_header, so the native light client and the proof accept the
- * same headers (round < 128 and VALSET sizes up to the circuit's maximum aside).
+ * These are bft_verify_header's seal, quorum and rotation rules, so every header the native
+ * light client accepts (with round < 128 and at most N validators) has a proof. The circuit
+ * checks less of the header's shape than the native client (mixHash, nonce, ommers hash,
+ * duplicates in L, leading zeros in scalars): a header that only differs there still needs
+ * a quorum of L and ceil(|T|/3) signers of T over its exact bytes, so it is one the
+ * validators signed.
  *
  * The constraint system's shape depends only on the parameters, never on the witness: one
  * proving key serves every header. */

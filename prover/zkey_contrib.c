@@ -171,69 +171,6 @@ static void g2_hash_to(g2_affine *p, const uint8_t transcript[64])
 
 /* ---- point codecs and hashing ---------------------------------------------------- */
 
-static bool all_zero(const uint8_t *p, size_t n)
-{
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++)
-        acc |= p[i];
-    return acc == 0;
-}
-
-/* .zkey G1 (x, y Montgomery LE; all zero = infinity), checked on the curve. */
-static int g1_decode(g1_affine *r, const uint8_t in[64], const char *what, size_t idx,
-                     zk_errbuf *err)
-{
-    if (all_zero(in, 64)) {
-        g1_affine_set_infinity(r);
-        return ZK_OK;
-    }
-    if (fp_from_mont_le(&r->x, in, NULL) || fp_from_mont_le(&r->y, in + 32, NULL))
-        return ZK_FAIL(err, ZK_ERR_NONCANONICAL, "%s[%zu]: coordinate >= q", what, idx);
-    if (!g1_affine_is_on_curve(r))
-        return ZK_FAIL(err, ZK_ERR_NOT_ON_CURVE, "%s[%zu] is not on G1", what, idx);
-    return ZK_OK;
-}
-
-/* .zkey G2 (x.c0, x.c1, y.c0, y.c1 Montgomery LE), checked to be in G2: every G2 point
- * this file decodes enters a pairing or a scalar multiplication by a secret. */
-static int g2_decode(g2_affine *r, const uint8_t in[128], const char *what, zk_errbuf *err)
-{
-    if (all_zero(in, 128)) {
-        g2_affine_set_infinity(r);
-        return ZK_OK;
-    }
-    if (fp_from_mont_le(&r->x.c0, in, NULL) || fp_from_mont_le(&r->x.c1, in + 32, NULL) ||
-        fp_from_mont_le(&r->y.c0, in + 64, NULL) || fp_from_mont_le(&r->y.c1, in + 96, NULL))
-        return ZK_FAIL(err, ZK_ERR_NONCANONICAL, "%s: coordinate >= q", what);
-    if (!g2_affine_is_on_curve(r))
-        return ZK_FAIL(err, ZK_ERR_NOT_ON_CURVE, "%s is not on the G2 twist", what);
-    if (!g2_affine_is_in_subgroup(r))
-        return ZK_FAIL(err, ZK_ERR_NOT_IN_GROUP, "%s is not in G2", what);
-    return ZK_OK;
-}
-
-static void g1_encode(uint8_t out[64], const g1_affine *a)
-{
-    if (g1_affine_is_infinity(a)) {
-        memset(out, 0, 64);
-        return;
-    }
-    fp_to_mont_le(out, &a->x);
-    fp_to_mont_le(out + 32, &a->y);
-}
-
-static void g2_encode(uint8_t out[128], const g2_affine *a)
-{
-    if (g2_affine_is_infinity(a)) {
-        memset(out, 0, 128);
-        return;
-    }
-    fp_to_mont_le(out, &a->x.c0);
-    fp_to_mont_le(out + 32, &a->x.c1);
-    fp_to_mont_le(out + 64, &a->y.c0);
-    fp_to_mont_le(out + 96, &a->y.c1);
-}
-
 /* zkey_utils.js hashG1/hashG2: the point as toRprUncompressed writes it, each coordinate
  * big-endian canonical, G2 as x.c1, x.c0, y.c1, y.c0 (the EIP-197 order), infinity as
  * zeros. Converting coordinate by coordinate gives exactly that, infinity included (the
@@ -338,7 +275,7 @@ static void scale_piece(void *ctx, unsigned tid, size_t begin, size_t end)
     }
     g1_jacobian_batch_to_affine(j->aff + begin, j->jac + begin, end - begin, j->scratch + begin);
     for (size_t i = begin; i < end; i++)
-        g1_encode(j->out + 64 * i, &j->aff[i]);
+        groth16_g1_to_zkey(j->out + 64 * i, &j->aff[i]);
 }
 
 /* out[i] = k * in[i] for n points of a .zkey section (mpc_applykey.js with inc = 1).
@@ -359,7 +296,7 @@ static int section_scale(uint8_t *out, const uint8_t *in, size_t n, const uint64
         goto out;
     }
     for (size_t i = 0; i < n; i++)
-        if ((rc = g1_decode(&pts[i], in + 64 * i, what, i, err))) goto out;
+        if ((rc = groth16_g1_from_zkey(&pts[i], in + 64 * i, what, i, err))) goto out;
     j.in = pts;
     j.out = out;
     memcpy(j.k, k, sizeof(j.k));
@@ -456,8 +393,8 @@ static int contrib_apply(zk_buf *out, uint8_t hash[64], const zkey_file *in, cha
         rc = ZK_FAIL(err, ZK_ERR_NOMEM, "out of memory for a %u-variable key", in->n_vars);
         goto out;
     }
-    if ((rc = g1_decode(&delta1, in->delta1, "delta1", 0, err)) ||
-        (rc = g2_decode(&delta2, in->delta2, "delta2", err)))
+    if ((rc = groth16_g1_from_zkey(&delta1, in->delta1, "delta1", 0, err)) ||
+        (rc = groth16_g2_from_zkey(&delta2, in->delta2, true, "delta2", 0, err)))
         goto out;
     if ((rc = transcript_start(md, in, in->n_contributions))) {
         ZK_FAIL(err, rc, "blake2b failed");
@@ -467,8 +404,8 @@ static int contrib_apply(zk_buf *out, uint8_t hash[64], const zkey_file *in, cha
         ZK_FAIL(err, rc, "the drawn secret is zero; draw again");
         goto out;
     }
-    g1_encode(rec_s, &g1_s);
-    g1_encode(rec_sx, &g1_sx);
+    groth16_g1_to_zkey(rec_s, &g1_s);
+    groth16_g1_to_zkey(rec_sx, &g1_sx);
     if (hash_point(md, rec_s, 2) || hash_point(md, rec_sx, 2) || digest_final(md, transcript)) {
         rc = ZK_FAIL(err, ZK_ERR_INTERNAL, "blake2b failed");
         goto out;
@@ -478,14 +415,14 @@ static int contrib_apply(zk_buf *out, uint8_t hash[64], const zkey_file *in, cha
     g2_jacobian_from_affine(&j2, &g2_sp);
     g2_jacobian_mul(&j2, &j2, kl);
     g2_jacobian_to_affine(&g2_spx, &j2);
-    g2_encode(rec_spx, &g2_spx);
+    groth16_g2_to_zkey(rec_spx, &g2_spx);
     g1_jacobian_from_affine(&j1, &delta1);
     g1_jacobian_mul(&j1, &j1, kl);
     g1_jacobian_to_affine(&delta1, &j1);
     g2_jacobian_from_affine(&j2, &delta2);
     g2_jacobian_mul(&j2, &j2, kl);
     g2_jacobian_to_affine(&delta2, &j2);
-    g1_encode(rec_delta, &delta1);
+    groth16_g1_to_zkey(rec_delta, &delta1);
     if (fr_inv(&kinv, &k)) {
         rc = ZK_FAIL(err, ZK_ERR_INTERNAL, "inverting the secret failed");
         goto out;
@@ -506,8 +443,8 @@ static int contrib_apply(zk_buf *out, uint8_t hash[64], const zkey_file *in, cha
     c->params = *params;
 
     z = *in;
-    g1_encode(z.delta1, &delta1);
-    g2_encode(z.delta2, &delta2);
+    groth16_g1_to_zkey(z.delta1, &delta1);
+    groth16_g2_to_zkey(z.delta2, &delta2);
     z.c = l;
     z.h = h;
     z.contributions = list;
@@ -532,19 +469,27 @@ out:
     return rc;
 }
 
+/* Out: params zeroed, then named after name (cut as name_cut says; NULL: unnamed).
+ * Returns: ZK_OK; name_cut's error. */
+static int params_init(binfile_contrib_params *params, const char *name, zk_errbuf *err)
+{
+    memset(params, 0, sizeof(*params));
+    size_t cut = 0;
+    int rc = name ? name_cut(&cut, name, err) : ZK_OK;
+    if (rc == ZK_OK && cut) {
+        params->name = (const uint8_t *)name;
+        params->name_len = cut;
+    }
+    return rc;
+}
+
 int zkey_contrib_contribute(zk_buf *out, uint8_t hash[64], const zkey_file *in,
                             const uint8_t *entropy, size_t entropy_len, const char *name,
                             unsigned threads, zk_errbuf *err)
 {
     binfile_contrib_params params;
-    memset(&params, 0, sizeof(params));
-    size_t cut = 0;
-    int rc = name ? name_cut(&cut, name, err) : ZK_OK;
+    int rc = params_init(&params, name, err);
     if (rc) return rc;
-    if (cut) {
-        params.name = (const uint8_t *)name;
-        params.name_len = cut;
-    }
     uint8_t sys[64], digest[64];
     chacha_rng r;
     EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -578,14 +523,8 @@ int zkey_contrib_beacon(zk_buf *out, uint8_t hash[64], const zkey_file *in,
         return ZK_FAIL(err, ZK_ERR_USAGE, "the beacon iteration exponent must be %d..%d, not %u",
                        ZKEY_CONTRIB_BEACON_MIN_EXP, ZKEY_CONTRIB_BEACON_MAX_EXP, iter_exp);
     binfile_contrib_params params;
-    memset(&params, 0, sizeof(params));
-    size_t cut = 0;
-    int rc = name ? name_cut(&cut, name, err) : ZK_OK;
+    int rc = params_init(&params, name, err);
     if (rc) return rc;
-    if (cut) {
-        params.name = (const uint8_t *)name;
-        params.name_len = cut;
-    }
     params.has_iterations_exp = true;
     params.iterations_exp = (uint8_t)iter_exp;
     params.beacon_hash = beacon_hash;
@@ -649,8 +588,8 @@ static int section_ratio(const uint8_t *p0_bytes, const uint8_t *p1_bytes, size_
         goto out;
     }
     for (size_t i = 0; i < n; i++)
-        if ((rc = g1_decode(&p0[i], p0_bytes + 64 * i, "initial key", i, err)) ||
-            (rc = g1_decode(&p1[i], p1_bytes + 64 * i, what, i, err)))
+        if ((rc = groth16_g1_from_zkey(&p0[i], p0_bytes + 64 * i, "initial key", i, err)) ||
+            (rc = groth16_g1_from_zkey(&p1[i], p1_bytes + 64 * i, what, i, err)))
             goto out;
     for (size_t i = 0; i < n; i++)
         fr_random(&s[i], sys_rng_next, &sr);
@@ -690,10 +629,10 @@ static int verify_record(uint8_t hash[64], g1_affine *cur_delta, EVP_MD_CTX *acc
     EVP_MD_CTX *ours = EVP_MD_CTX_new();
     int rc = ZK_OK;
     if (!ours) return ZK_FAIL(err, ZK_ERR_NOMEM, "out of memory");
-    if ((rc = g1_decode(&after, c->delta_after, "deltaAfter", 0, err)) ||
-        (rc = g1_decode(&g1_s, c->g1_s, "g1_s", 0, err)) ||
-        (rc = g1_decode(&g1_sx, c->g1_sx, "g1_sx", 0, err)) ||
-        (rc = g2_decode(&g2_spx, c->g2_spx, "g2_spx", err))) {
+    if ((rc = groth16_g1_from_zkey(&after, c->delta_after, "deltaAfter", 0, err)) ||
+        (rc = groth16_g1_from_zkey(&g1_s, c->g1_s, "g1_s", 0, err)) ||
+        (rc = groth16_g1_from_zkey(&g1_sx, c->g1_sx, "g1_sx", 0, err)) ||
+        (rc = groth16_g2_from_zkey(&g2_spx, c->g2_spx, true, "g2_spx", 0, err))) {
         zk_fail_wrap(err, rc, "contribution #%u", i + 1);
         goto out;
     }
@@ -826,9 +765,9 @@ int zkey_contrib_verify(uint8_t (*hashes)[64], const zkey_file *init, const zkey
                          names[i]);
             goto out;
         }
-    if ((rc = g1_decode(&delta1, z->delta1, "delta1", 0, err)) ||
-        (rc = g2_decode(&delta2, z->delta2, "delta2", err)) ||
-        (rc = g2_decode(&delta2_0, init->delta2, "initial delta2", err)))
+    if ((rc = groth16_g1_from_zkey(&delta1, z->delta1, "delta1", 0, err)) ||
+        (rc = groth16_g2_from_zkey(&delta2, z->delta2, true, "delta2", 0, err)) ||
+        (rc = groth16_g2_from_zkey(&delta2_0, init->delta2, true, "initial delta2", 0, err)))
         goto out;
     if (!g1_affine_eq(&delta1, &cur)) {
         rc = ZK_FAIL(err, ZK_ERR_REJECTED, "delta1 is not the last contribution's deltaAfter");

@@ -1,5 +1,6 @@
 #include "relayer/cli.h"
 #include "relayer/rpc.h"
+#include "prover/prover.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -146,6 +147,60 @@ int cli_parse_args(const char **input, const char *prog, const cli_opt *opts, si
     return cli_parse_argv(input, &n, 1, 1, prog, opts, n_opts, usage, argc, argv);
 }
 
+int cli_finish(int rc)
+{
+    if (fflush(stdout) != 0 && rc == CLI_OK) {
+        fprintf(stderr, "error: cannot write the output\n");
+        return CLI_FAILURE;
+    }
+    return rc;
+}
+
+int cli_print_json(json_t *obj)
+{
+    int rc = CLI_OK;
+    if (!obj || json_dumpf(obj, stdout, JSON_COMPACT | JSON_SORT_KEYS) != 0) {
+        fprintf(stderr, "error: cannot write the output\n");
+        rc = CLI_FAILURE;
+    } else {
+        putchar('\n');
+    }
+    json_decref(obj);
+    return rc;
+}
+
+/* Digits only, checked before strtoul: strtoul alone would take "+5", " 5" and "-1" (as
+ * ULONG_MAX), which a command line should refuse. */
+static bool cli_decimal(unsigned *out, const char *text, unsigned lo, unsigned hi)
+{
+    bool digits = *text != '\0' && strlen(text) <= 9;
+    for (const char *p = text; digits && *p; p++)
+        digits = *p >= '0' && *p <= '9';
+    if (!digits) return false;
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno != 0 || !end || *end != '\0' || v < lo || v > hi) return false;
+    *out = (unsigned)v;
+    return true;
+}
+
+int cli_parse_uint(unsigned *out, const char *text, unsigned lo, unsigned hi, const char *prog,
+                   const char *what)
+{
+    if (cli_decimal(out, text, lo, hi)) return CLI_OK;
+    fprintf(stderr, "%s: %s wants a number from %u to %u, not '%s'\n", prog, what, lo, hi, text);
+    return CLI_USAGE;
+}
+
+int cli_parse_threads(unsigned *out, const char *text, const char *prog)
+{
+    if (cli_decimal(out, text, 0, THREADS_MAX)) return CLI_OK;
+    fprintf(stderr, "%s: --threads wants a number from 0 (all cores) to %d, not '%s'\n", prog,
+            THREADS_MAX, text);
+    return CLI_USAGE;
+}
+
 const json_t *cli_rpc_result(const json_t *root)
 {
     if (!json_is_object(root)) return root;
@@ -193,6 +248,7 @@ static const cli_cmd top_cmds[] = {
     {"lc", cli_lc, "light client: init from a checkpoint, sync and verify headers, status"},
     {"groth16", cli_groth16, "Groth16 on snarkjs files: setup, prove, verify, info"},
     {"zkey", cli_zkey, "snarkjs .zkey phase 2: contribute, beacon, verify, export"},
+    {"prove", cli_prove, "prove a header's finality or a message's inclusion (proof.json)"},
     {"circuit", cli_circuit, "the bridge's statements as circuits: info, export-r1cs, witness"},
     {"verify", cli_verify, "re-verify one message's proof bundle offline (auditors)"},
     {"replay", cli_replay, "re-verify every bundle or every Inbox delivery (auditors)"},

@@ -7,6 +7,9 @@
  *   zkrelay circuit export-r1cs finality|inclusion [params] OUT.r1cs [--wtns OUT.wtns]
  *   zkrelay circuit witness finality [params] --header H --trusted T.json OUT.wtns
  *   zkrelay circuit witness inclusion [params] --receipts R.json --tx I --log K --outbox A OUT.wtns
+ *   zkrelay prove finality|inclusion [params] SOURCES --zkey K.zkey --proof P.json --public
+ * PUB.json (SOURCES: the files above, or --rpc URL with --block N [--trusted-block M] for a header,
+ * --tx HASH [--log K] --outbox A for a message)
  *
  * A circuit's shape depends only on its parameters, so export-r1cs builds it from a
  * synthetic instance; its --wtns is that instance's witness. */
@@ -18,11 +21,14 @@
 #include "lightclient/ecdsa.h"
 #include "lightclient/header.h"
 #include "lightclient/hex.h"
+#include "lightclient/json_fields.h"
 #include "lightclient/receipt.h"
 #include "prover/prover.h"
 #include "prover/stmt_finality.h"
 #include "prover/stmt_inclusion.h"
+#include "lightclient/bft.h"
 #include "relayer/cli.h"
+#include "relayer/rpc.h"
 
 #define CIRCUIT_MAX_JSON (256u << 20)
 
@@ -32,6 +38,8 @@ typedef struct circuit_args {
     const char *depth, *max_receipt, *max_logs, *node_len;       /* inclusion */
     const char *header, *trusted, *receipts, *tx, *log, *outbox; /* witness sources */
     const char *wtns;
+    const char *rpc, *block, *trusted_block, *txhash; /* RPC sources */
+    const char *zkey, *proof, *public_path, *threads; /* prove */
     bool json;
     stmt_fin_params fp;
     stmt_inc_params ip;
@@ -49,6 +57,8 @@ static void circuit_usage(FILE *f)
             "OUT.wtns\n"
             "       zkrelay circuit witness inclusion [params] --receipts R.json --tx I --log K\n"
             "                                      --outbox ADDRESS OUT.wtns\n"
+            "       zkrelay prove finality|inclusion [params] SOURCES --zkey KEY.zkey\n"
+            "                                      --proof PROOF.json --public PUBLIC.json\n"
             "\n"
             "The bridge's statements as Groth16 circuits over BN254:\n"
             "  finality   a QBFT header is sealed by a quorum of its validator list, vouched\n"
@@ -75,6 +85,16 @@ static void circuit_usage(FILE *f)
             "  --receipts FILE     eth_getBlockReceipts JSON (the block's receipts, in order)\n"
             "  --tx I --log K      the transaction index and the log index in its receipt\n"
             "  --outbox ADDRESS    the source Outbox contract\n"
+            "  --rpc URL           fetch instead of reading files (prove, witness):\n"
+            "    --block N           finality: the header of block N\n"
+            "    --trusted-block M   finality: trust the validator list in block M's extraData\n"
+            "                        (instead of --trusted; usually M = N - 1)\n"
+            "    --tx-hash HASH      inclusion: the transaction that sent the message; its\n"
+            "                        block's receipts are fetched (--log K: which log in its\n"
+            "                        receipt, default the first MessageSent of --outbox)\n"
+            "  --zkey FILE         prove: the statement's proving key (same parameters)\n"
+            "  --proof, --public   prove: where to write proof.json and public.json\n"
+            "  --threads N         prove: MSM threads (default 0: one per core)\n"
             "  --json              info as one JSON object\n"
             "\n"
             "exit status: 0 ok, 1 invalid input or write error, 2 usage error,\n"
@@ -115,6 +135,14 @@ static int circuit_parse(circuit_args *a, const char **pos, size_t *n_pos, size_
         {"--outbox", NULL, &a->outbox},
         {"--wtns", NULL, &a->wtns},
         {"--json", &a->json, NULL},
+        {"--rpc", NULL, &a->rpc},
+        {"--block", NULL, &a->block},
+        {"--trusted-block", NULL, &a->trusted_block},
+        {"--tx-hash", NULL, &a->txhash},
+        {"--zkey", NULL, &a->zkey},
+        {"--proof", NULL, &a->proof},
+        {"--public", NULL, &a->public_path},
+        {"--threads", NULL, &a->threads},
     };
     int rc = cli_parse_argv(pos, n_pos, min_pos, max_pos, prog, opts, sizeof opts / sizeof *opts,
                             circuit_usage, argc, argv);
@@ -135,6 +163,20 @@ static int circuit_parse(circuit_args *a, const char **pos, size_t *n_pos, size_
         return CLI_USAGE;
     }
     return CLI_OK;
+}
+
+/* The start of every subcommand: answers --help (sets *done, returns CLI_OK), else parses
+ * argv with exactly n_pos positionals into pos[0..n_pos). Returns CLI_OK or CLI_USAGE. */
+static int circuit_start(circuit_args *a, const char **pos, size_t n_pos, bool *done,
+                         const char *prog, int argc, char **argv)
+{
+    *done = cli_wants_help(argc, argv);
+    if (*done) {
+        circuit_usage(stdout);
+        return CLI_OK;
+    }
+    size_t got = 0;
+    return circuit_parse(a, pos, &got, n_pos, n_pos, prog, argc, argv);
 }
 
 /* Reads a JSON array of 20-byte addresses. */
@@ -167,6 +209,82 @@ out:
     return rc;
 }
 
+/* Opens the --rpc client. Prints why and returns NULL on failure. */
+static rpc_client *open_rpc(const circuit_args *a)
+{
+    zk_errbuf err = {{0}, 0};
+    rpc_client *c = rpc_client_new(a->rpc, NULL, &err);
+    if (!c) fprintf(stderr, "error: --rpc: %s\n", err.msg);
+    return c;
+}
+
+/* Fetches block `number` over RPC and decodes its header. */
+static int fetch_header(eth_header *h, rpc_client *c, uint64_t number)
+{
+    zk_errbuf err = {{0}, 0};
+    json_t *blk = NULL;
+    if (rpc_eth_get_block_by_number(c, &blk, rpc_block_at(number), false, &err) != ZK_OK) {
+        fprintf(stderr, "error: block %llu: %s\n", (unsigned long long)number, err.msg);
+        return CLI_FAILURE;
+    }
+    int rc = header_from_json(h, blk, &err);
+    json_decref(blk);
+    if (rc) {
+        fprintf(stderr, "error: block %llu: %s\n", (unsigned long long)number, err.msg);
+        return CLI_FAILURE;
+    }
+    return CLI_OK;
+}
+
+/* The header to prove: --header FILE, or --rpc with --block N. */
+static int load_header(eth_header *h, const circuit_args *a, rpc_client *c)
+{
+    if (c) {
+        uint64_t number = 0;
+        size_t nb = 0;
+        int rc = parse_size(&nb, a->block, "--block", 1, SIZE_MAX);
+        number = nb;
+        return rc ? rc : fetch_header(h, c, number);
+    }
+    char *text = NULL;
+    size_t len = 0;
+    int rc = cli_read_input(&text, &len, a->header, CIRCUIT_MAX_JSON);
+    if (rc) return rc;
+    bool has_claim = false;
+    uint8_t claim[32];
+    rc = cli_header_decode(h, &has_claim, claim, text, len);
+    free(text);
+    return rc;
+}
+
+/* The trusted list: --trusted FILE, or the validators in block --trusted-block's extraData. */
+static int load_trusted(uint8_t (*out)[20], size_t *n, const circuit_args *a, rpc_client *c)
+{
+    if (a->trusted) return read_addresses(out, n, STMT_FIN_MAX_VALIDATORS, a->trusted);
+    size_t m = 0;
+    int rc = parse_size(&m, a->trusted_block, "--trusted-block", 0, SIZE_MAX);
+    if (rc) return rc;
+    eth_header h;
+    if ((rc = fetch_header(&h, c, m))) return rc;
+    zk_errbuf err = {{0}, 0};
+    bft_extra *x = malloc(sizeof *x);
+    rc = CLI_FAILURE;
+    if (!x)
+        fprintf(stderr, "error: out of memory\n");
+    else if (bft_extra_decode(x, BFT_QBFT, h.extra_data, h.extra_len, &err) != ZK_OK)
+        fprintf(stderr, "error: block %zu: extraData: %s\n", m, err.msg);
+    else if (x->n_validators < 1 || x->n_validators > STMT_FIN_MAX_VALIDATORS)
+        fprintf(stderr, "error: block %zu lists %zu validators\n", m, x->n_validators);
+    else {
+        memcpy(out, x->validators, 20 * x->n_validators);
+        *n = x->n_validators;
+        rc = CLI_OK;
+    }
+    free(x);
+    header_clear(&h);
+    return rc;
+}
+
 static int fin_witness(stmt_fin_witness *w, const circuit_args *a, bool synthetic)
 {
     zk_errbuf err = {{0}, 0};
@@ -176,6 +294,7 @@ static int fin_witness(stmt_fin_witness *w, const circuit_args *a, bool syntheti
         return CLI_FAILURE;
     }
     int rc = CLI_FAILURE, zrc;
+    rpc_client *c = NULL;
     if (synthetic) {
         zrc = stmt_fin_witness_synthetic(w, &a->fp, ctx, a->fp.max_validators, &err);
         if (zrc)
@@ -184,23 +303,19 @@ static int fin_witness(stmt_fin_witness *w, const circuit_args *a, bool syntheti
             rc = CLI_OK;
         goto out;
     }
-    if (!a->header || !a->trusted) {
-        fprintf(stderr, "zkrelay circuit: finality needs --header and --trusted\n");
+    bool from_rpc = a->rpc && a->block;
+    if (!(from_rpc || a->header) || !(a->trusted || (a->rpc && a->trusted_block))) {
+        fprintf(stderr, "zkrelay: finality needs --header FILE or --rpc URL --block N, and\n"
+                        "--trusted FILE or --rpc URL --trusted-block M\n");
         rc = CLI_USAGE;
         goto out;
     }
+    if (a->rpc && !(c = open_rpc(a))) goto out;
     uint8_t trusted[STMT_FIN_MAX_VALIDATORS][20];
     size_t n_trusted = 0;
-    if ((rc = read_addresses(trusted, &n_trusted, STMT_FIN_MAX_VALIDATORS, a->trusted))) goto out;
-    char *text = NULL;
-    size_t len = 0;
-    if ((rc = cli_read_input(&text, &len, a->header, CIRCUIT_MAX_JSON))) goto out;
+    if ((rc = load_trusted(trusted, &n_trusted, a, c))) goto out;
     eth_header h;
-    bool has_claim = false;
-    uint8_t claim[32];
-    rc = cli_header_decode(&h, &has_claim, claim, text, len);
-    free(text);
-    if (rc) goto out;
+    if ((rc = load_header(&h, a, from_rpc ? c : NULL))) goto out;
     zrc = stmt_fin_witness_from_header(w, &a->fp, ctx, &h, (const uint8_t(*)[20])trusted, n_trusted,
                                        &err);
     header_clear(&h);
@@ -209,11 +324,50 @@ static int fin_witness(stmt_fin_witness *w, const circuit_args *a, bool syntheti
         rc = zrc == ZK_ERR_REJECTED ? CLI_REJECTED : CLI_FAILURE;
     }
 out:
+    rpc_client_free(c);
     ecdsa_context_free(ctx);
     return rc;
 }
 
-/* Reads eth_getBlockReceipts JSON and encodes every receipt. */
+/* Encodes every receipt of an eth_getBlockReceipts array. what: for messages. */
+static int encode_receipts(uint8_t ***enc, size_t **lens, size_t *n, const json_t *arr,
+                           const char *what)
+{
+    if (!json_is_array(arr) || json_array_size(arr) < 1 ||
+        json_array_size(arr) > RECEIPTS_MAX_PER_BLOCK) {
+        fprintf(stderr, "error: %s: want eth_getBlockReceipts JSON (a non-empty array)\n", what);
+        return CLI_FAILURE;
+    }
+    *n = json_array_size(arr);
+    *enc = calloc(*n, sizeof **enc);
+    *lens = calloc(*n, sizeof **lens);
+    if (!*enc || !*lens) {
+        fprintf(stderr, "error: out of memory\n");
+        return CLI_FAILURE;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        eth_receipt r;
+        zk_errbuf err = {{0}, 0};
+        if (receipt_from_json(&r, json_array_get(arr, i), &err) != ZK_OK) {
+            fprintf(stderr, "error: %s: receipt %zu: %s\n", what, i, err.msg);
+            return CLI_FAILURE;
+        }
+        zk_buf b;
+        buf_init(&b, 1u << 26);
+        int erc = receipt_encode(&b, &r);
+        receipt_clear(&r);
+        if (erc) {
+            buf_clear(&b);
+            fprintf(stderr, "error: %s: receipt %zu: %s\n", what, i, zk_strerror(erc));
+            return CLI_FAILURE;
+        }
+        (*enc)[i] = b.data;
+        (*lens)[i] = b.len;
+    }
+    return CLI_OK;
+}
+
+/* Reads eth_getBlockReceipts JSON from a file and encodes every receipt. */
 static int read_receipts(uint8_t ***enc, size_t **lens, size_t *n, const char *path)
 {
     char *text = NULL;
@@ -223,42 +377,66 @@ static int read_receipts(uint8_t ***enc, size_t **lens, size_t *n, const char *p
     json_error_t je;
     json_t *root = json_loadb(text, len, 0, &je);
     free(text);
-    const json_t *arr = root ? cli_rpc_result(root) : NULL;
-    rc = CLI_FAILURE;
-    if (!json_is_array(arr) || json_array_size(arr) < 1 ||
-        json_array_size(arr) > RECEIPTS_MAX_PER_BLOCK) {
-        fprintf(stderr, "error: %s: want eth_getBlockReceipts JSON (a non-empty array)\n", path);
-        goto out;
-    }
-    *n = json_array_size(arr);
-    *enc = calloc(*n, sizeof **enc);
-    *lens = calloc(*n, sizeof **lens);
-    if (!*enc || !*lens) {
-        fprintf(stderr, "error: out of memory\n");
-        goto out;
-    }
-    for (size_t i = 0; i < *n; i++) {
-        eth_receipt r;
-        zk_errbuf err = {{0}, 0};
-        if (receipt_from_json(&r, json_array_get(arr, i), &err) != ZK_OK) {
-            fprintf(stderr, "error: %s: receipt %zu: %s\n", path, i, err.msg);
-            goto out;
-        }
-        zk_buf b;
-        buf_init(&b, 1u << 26);
-        int erc = receipt_encode(&b, &r);
-        receipt_clear(&r);
-        if (erc) {
-            buf_clear(&b);
-            fprintf(stderr, "error: %s: receipt %zu: %s\n", path, i, zk_strerror(erc));
-            goto out;
-        }
-        (*enc)[i] = b.data;
-        (*lens)[i] = b.len;
-    }
-    rc = CLI_OK;
-out:
+    rc = encode_receipts(enc, lens, n, root ? cli_rpc_result(root) : NULL, path);
     json_decref(root);
+    return rc;
+}
+
+/* --rpc with --tx-hash: the block's receipts, the transaction's index and, unless --log
+ * says, the position of the first MessageSent log of outbox in its receipt. */
+static int fetch_receipts(uint8_t ***enc, size_t **lens, size_t *n, size_t *tx, size_t *lg,
+                          bool have_log, const uint8_t outbox[20], const circuit_args *a)
+{
+    zk_errbuf err = {{0}, 0};
+    uint8_t hash[32];
+    if (hex_decode_fixed(hash, 32, a->txhash, &err) != ZK_OK) {
+        fprintf(stderr, "zkrelay: --tx-hash wants a 32-byte hex hash: %s\n", err.msg);
+        return CLI_USAGE;
+    }
+    rpc_client *c = open_rpc(a);
+    if (!c) return CLI_FAILURE;
+    json_t *rcpt = NULL, *all = NULL;
+    int rc = CLI_FAILURE;
+    uint64_t block = 0, index = 0;
+    if (rpc_eth_get_transaction_receipt(c, &rcpt, hash, &err) != ZK_OK ||
+        json_get_quantity(&block, rcpt, "blockNumber", &err) != ZK_OK ||
+        json_get_quantity(&index, rcpt, "transactionIndex", &err) != ZK_OK) {
+        fprintf(stderr, "error: transaction %s: %s\n", a->txhash, err.msg);
+        goto out;
+    }
+    if (rpc_eth_get_block_receipts(c, &all, rpc_block_at(block), &err) != ZK_OK) {
+        fprintf(stderr, "error: receipts of block %llu: %s\n", (unsigned long long)block, err.msg);
+        goto out;
+    }
+    *tx = (size_t)index;
+    if (!have_log) {
+        uint8_t topic[32];
+        stmt_inc_event_topic(topic);
+        const json_t *logs = json_object_get(rcpt, "logs");
+        size_t i;
+        for (i = 0; i < json_array_size(logs); i++) {
+            const json_t *l = json_array_get(logs, i);
+            uint8_t addr[20], t0[32];
+            const char *as = json_string_value(json_object_get(l, "address"));
+            const char *ts = json_string_value(json_array_get(json_object_get(l, "topics"), 0));
+            if (as && ts && hex_decode_fixed(addr, 20, as, NULL) == ZK_OK &&
+                hex_decode_fixed(t0, 32, ts, NULL) == ZK_OK && !memcmp(addr, outbox, 20) &&
+                !memcmp(t0, topic, 32))
+                break;
+        }
+        if (i == json_array_size(logs)) {
+            fprintf(stderr, "error: transaction %s emitted no MessageSent of %s\n", a->txhash,
+                    a->outbox);
+            rc = CLI_REJECTED;
+            goto out;
+        }
+        *lg = i;
+    }
+    rc = encode_receipts(enc, lens, n, all, "eth_getBlockReceipts");
+out:
+    json_decref(rcpt);
+    json_decref(all);
+    rpc_client_free(c);
     return rc;
 }
 
@@ -267,12 +445,16 @@ static int inc_witness(stmt_inc_witness *w, const circuit_args *a, bool syntheti
     zk_errbuf err = {{0}, 0};
     int zrc;
     if (synthetic) {
-        zrc = stmt_inc_witness_synthetic(w, &a->ip, 3, &err);
+        /* a block whose proof path fits the depth: 1 receipt (the leaf is the root), 2, or 3 */
+        zrc =
+            stmt_inc_witness_synthetic(w, &a->ip, a->ip.max_depth < 3 ? a->ip.max_depth : 3, &err);
         if (zrc) fprintf(stderr, "error: %s\n", err.msg);
         return zrc ? CLI_FAILURE : CLI_OK;
     }
-    if (!a->receipts || !a->tx || !a->log || !a->outbox) {
-        fprintf(stderr, "zkrelay circuit: inclusion needs --receipts, --tx, --log and --outbox\n");
+    bool from_rpc = a->rpc && a->txhash;
+    if (!a->outbox || !(from_rpc || (a->receipts && a->tx && a->log))) {
+        fprintf(stderr, "zkrelay: inclusion needs --outbox, and --receipts FILE --tx I --log K or\n"
+                        "--rpc URL --tx-hash HASH [--log K]\n");
         return CLI_USAGE;
     }
     size_t tx = 0, lg = 0;
@@ -282,12 +464,13 @@ static int inc_witness(stmt_inc_witness *w, const circuit_args *a, bool syntheti
         return rc;
     uint8_t outbox[20];
     if (hex_decode_fixed(outbox, 20, a->outbox, &err) != ZK_OK) {
-        fprintf(stderr, "zkrelay circuit: --outbox wants a 20-byte hex address: %s\n", err.msg);
+        fprintf(stderr, "zkrelay: --outbox wants a 20-byte hex address: %s\n", err.msg);
         return CLI_USAGE;
     }
     uint8_t **enc = NULL;
     size_t *lens = NULL, n = 0;
-    rc = read_receipts(&enc, &lens, &n, a->receipts);
+    rc = from_rpc ? fetch_receipts(&enc, &lens, &n, &tx, &lg, a->log != NULL, outbox, a)
+                  : read_receipts(&enc, &lens, &n, a->receipts);
     if (rc == CLI_OK) {
         zrc = stmt_inc_witness_from_receipts(w, &a->ip, (const uint8_t *const *)enc, lens, n, tx,
                                              lg, outbox, &err);
@@ -383,15 +566,11 @@ static double now_s(void)
 static int circuit_info(int argc, char **argv)
 {
     static const char prog[] = "zkrelay circuit info";
-    if (cli_wants_help(argc, argv)) {
-        circuit_usage(stdout);
-        return CLI_OK;
-    }
     circuit_args a;
     const char *pos[1] = {NULL};
-    size_t n_pos = 0;
-    int rc = circuit_parse(&a, pos, &n_pos, 1, 1, prog, argc, argv);
-    if (rc) return rc;
+    bool done = false;
+    int rc = circuit_start(&a, pos, 1, &done, prog, argc, argv);
+    if (rc || done) return rc;
     r1cs cs;
     memset(&cs, 0, sizeof cs);
     double t0 = now_s();
@@ -443,15 +622,11 @@ static int circuit_info(int argc, char **argv)
 static int circuit_export(int argc, char **argv)
 {
     static const char prog[] = "zkrelay circuit export-r1cs";
-    if (cli_wants_help(argc, argv)) {
-        circuit_usage(stdout);
-        return CLI_OK;
-    }
     circuit_args a;
     const char *pos[2] = {NULL, NULL};
-    size_t n_pos = 0;
-    int rc = circuit_parse(&a, pos, &n_pos, 2, 2, prog, argc, argv);
-    if (rc) return rc;
+    bool done = false;
+    int rc = circuit_start(&a, pos, 2, &done, prog, argc, argv);
+    if (rc || done) return rc;
     r1cs cs;
     memset(&cs, 0, sizeof cs);
     rc = circuit_build(&cs, &a, true);
@@ -467,15 +642,11 @@ static int circuit_export(int argc, char **argv)
 static int circuit_witness(int argc, char **argv)
 {
     static const char prog[] = "zkrelay circuit witness";
-    if (cli_wants_help(argc, argv)) {
-        circuit_usage(stdout);
-        return CLI_OK;
-    }
     circuit_args a;
     const char *pos[2] = {NULL, NULL};
-    size_t n_pos = 0;
-    int rc = circuit_parse(&a, pos, &n_pos, 2, 2, prog, argc, argv);
-    if (rc) return rc;
+    bool done = false;
+    int rc = circuit_start(&a, pos, 2, &done, prog, argc, argv);
+    if (rc || done) return rc;
     r1cs cs;
     memset(&cs, 0, sizeof cs);
     rc = circuit_build(&cs, &a, false);
@@ -488,6 +659,31 @@ static int circuit_witness(int argc, char **argv)
         }
     }
     if (rc == CLI_OK) rc = write_wtns(&cs, pos[1]);
+    r1cs_clear(&cs);
+    return rc;
+}
+
+int cli_prove(int argc, char **argv)
+{
+    static const char prog[] = "zkrelay prove";
+    circuit_args a;
+    const char *pos[1] = {NULL};
+    bool done = false;
+    int rc = circuit_start(&a, pos, 1, &done, prog, argc, argv);
+    if (rc || done) return rc;
+    size_t threads = 0;
+    if ((rc = parse_size(&threads, a.threads, "--threads", 0, 256))) return rc;
+    if (!a.zkey || !a.proof || !a.public_path) {
+        fprintf(stderr, "%s: needs --zkey, --proof and --public\n", prog);
+        return CLI_USAGE;
+    }
+    r1cs cs;
+    memset(&cs, 0, sizeof cs);
+    rc = circuit_build(&cs, &a, false);
+    if (rc == CLI_OK)
+        rc = cli_groth16_prove_witness(a.zkey, cs.values, cs.n_vars, a.proof, a.public_path,
+                                       (unsigned)threads);
+    if (rc == CLI_OK) printf("%s: proof %s, public signals %s\n", a.stmt, a.proof, a.public_path);
     r1cs_clear(&cs);
     return rc;
 }

@@ -36,55 +36,11 @@
 
 /* ---- shared helpers -------------------------------------------------------- */
 
-/* Parses a thread count: decimal digits, 0 (all cores) .. THREADS_MAX. */
-static int g16_parse_threads(unsigned *out, const char *text, const char *prog)
-{
-    bool digits = *text != '\0' && strlen(text) <= 4;
-    for (const char *p = text; digits && *p; p++)
-        digits = *p >= '0' && *p <= '9';
-    if (digits) {
-        char *end = NULL;
-        errno = 0;
-        unsigned long v = strtoul(text, &end, 10);
-        if (errno == 0 && end && *end == '\0' && v <= THREADS_MAX) {
-            *out = (unsigned)v;
-            return CLI_OK;
-        }
-    }
-    fprintf(stderr, "%s: --threads wants a number from 0 (all cores) to %d, not '%s'\n", prog,
-            THREADS_MAX, text);
-    return CLI_USAGE;
-}
-
 static double g16_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* Ends a command: flushes stdout, turning a write error into a failure. */
-static int g16_finish(int rc)
-{
-    if (fflush(stdout) != 0 && rc == CLI_OK) {
-        fprintf(stderr, "error: cannot write the output\n");
-        return CLI_FAILURE;
-    }
-    return rc;
-}
-
-/* Prints one JSON object on stdout and releases it. Returns CLI_OK or CLI_FAILURE. */
-static int g16_print_json(json_t *obj)
-{
-    int rc = CLI_OK;
-    if (!obj || json_dumpf(obj, stdout, JSON_COMPACT | JSON_SORT_KEYS) != 0) {
-        fprintf(stderr, "error: cannot write the output\n");
-        rc = CLI_FAILURE;
-    } else {
-        putchar('\n');
-    }
-    json_decref(obj);
-    return rc;
 }
 
 /* The setup's toxic waste and the provers' r, s come from OpenSSL's CSPRNG, drawn in
@@ -127,31 +83,38 @@ static void g16_rng_clear(g16_rng *r)
     zk_wipe(r, sizeof(*r));
 }
 
-/* Reads and converts a .zkey. Prints why and returns CLI_FAILURE on failure.
- * Out: pk (groth16_pk_clear it in every case); z_info, when non-NULL, the header
- * counts of the parsed file (its pointers are cleared: the file buffer is freed). */
-static int g16_load_zkey(groth16_pk *pk, zkey_file *z_info, const char *path)
+int cli_zkey_read(uint8_t **data, zkey_file *z, const char *path)
+{
+    zk_errbuf err = {{0}, 0};
+    size_t len = 0;
+    *data = NULL;
+    memset(z, 0, sizeof(*z));
+    if (binfile_read_file(data, &len, path, G16_MAX_ZKEY, &err) != ZK_OK) {
+        fprintf(stderr, "error: %s\n", err.msg);
+        return CLI_FAILURE;
+    }
+    if (zkey_file_parse(z, *data, len, &err) != ZK_OK) {
+        fprintf(stderr, "error: %s: not a valid Groth16 .zkey: %s\n", path, err.msg);
+        return CLI_FAILURE;
+    }
+    return CLI_OK;
+}
+
+int cli_zkey_load_pk(groth16_pk *pk, zkey_file *z_info, const char *path)
 {
     zk_errbuf err = {{0}, 0};
     uint8_t *data = NULL;
-    size_t len = 0;
     zkey_file z;
-    memset(&z, 0, sizeof(z));
-    int rc = CLI_FAILURE;
-    if (binfile_read_file(&data, &len, path, G16_MAX_ZKEY, &err) != ZK_OK) {
-        fprintf(stderr, "error: %s\n", err.msg);
-    } else if (zkey_file_parse(&z, data, len, &err) != ZK_OK) {
-        fprintf(stderr, "error: %s: not a valid Groth16 .zkey: %s\n", path, err.msg);
-    } else if (groth16_pk_from_zkey(pk, &z, &err) != ZK_OK) {
+    int rc = cli_zkey_read(&data, &z, path);
+    if (rc == CLI_OK && groth16_pk_from_zkey(pk, &z, &err) != ZK_OK) {
         fprintf(stderr, "error: %s: invalid proving key: %s\n", path, err.msg);
-    } else {
-        rc = CLI_OK;
-        if (z_info) {
-            *z_info = z;
-            z_info->ic = z_info->a = z_info->b1 = z_info->b2 = z_info->c = z_info->h = NULL;
-            z_info->coefs = NULL;
-            z_info->contributions = NULL;
-        }
+        rc = CLI_FAILURE;
+    }
+    if (rc == CLI_OK && z_info) {
+        *z_info = z;
+        z_info->ic = z_info->a = z_info->b1 = z_info->b2 = z_info->c = z_info->h = NULL;
+        z_info->coefs = NULL;
+        z_info->contributions = NULL;
     }
     zkey_file_clear(&z);
     free(data);
@@ -164,8 +127,7 @@ static int g16_read_json(char **text, size_t *len, const char *path)
     return cli_read_input(text, len, path, G16_MAX_JSON);
 }
 
-/* Reads and checks verification_key.json. Out: vk (groth16_vk_clear it in every case). */
-static int g16_load_vk(groth16_vk *vk, const char *path)
+int cli_vk_load_json(groth16_vk *vk, const char *path)
 {
     char *text = NULL;
     size_t len = 0;
@@ -186,8 +148,7 @@ static int g16_load_vk(groth16_vk *vk, const char *path)
     return rc;
 }
 
-/* Reads public.json. Out: *pub (malloc'd n x 32 bytes big-endian; the caller frees), *n. */
-static int g16_load_public(uint8_t **pub, size_t *n, const char *path)
+int cli_public_load_json(uint8_t **pub, size_t *n, const char *path)
 {
     char *text = NULL;
     size_t len = 0;
@@ -202,8 +163,7 @@ static int g16_load_public(uint8_t **pub, size_t *n, const char *path)
     return rc;
 }
 
-/* Reads proof.json (the points are validated by groth16_verify, not here). */
-static int g16_load_proof(groth16_proof *p, const char *path)
+int cli_proof_load_json(groth16_proof *p, const char *path)
 {
     char *text = NULL;
     size_t len = 0;
@@ -400,7 +360,7 @@ static int g16_cmd_setup(int argc, char **argv)
     const cli_opt opts[] = {
         {"--dev", &dev, NULL}, {"--vk", NULL, &vk_path}, {"--threads", NULL, &threads_text}};
     int rc = cli_parse_argv(pos, &n_pos, 2, 3, prog, opts, 3, g16_setup_usage, argc, argv);
-    if (rc == CLI_OK && threads_text) rc = g16_parse_threads(&threads, threads_text, prog);
+    if (rc == CLI_OK && threads_text) rc = cli_parse_threads(&threads, threads_text, prog);
     if (rc) return rc;
     if (dev) {
         if (n_pos != 2) {
@@ -408,7 +368,7 @@ static int g16_cmd_setup(int argc, char **argv)
             g16_setup_usage(stderr);
             return CLI_USAGE;
         }
-        return g16_finish(g16_setup_dev(pos[0], pos[1], vk_path));
+        return cli_finish(g16_setup_dev(pos[0], pos[1], vk_path));
     }
     if (n_pos != 3) {
         fprintf(stderr,
@@ -418,7 +378,7 @@ static int g16_cmd_setup(int argc, char **argv)
                 prog);
         return CLI_USAGE;
     }
-    return g16_finish(g16_setup_ptau(pos[0], pos[1], pos[2], vk_path, threads));
+    return cli_finish(g16_setup_ptau(pos[0], pos[1], pos[2], vk_path, threads));
 }
 
 /* ---- prove ----------------------------------------------------------------- */
@@ -476,46 +436,27 @@ static int g16_witness_for_key(fr **w, const wtns_file *wt, const groth16_pk *pk
     return CLI_OK;
 }
 
-static int g16_prove(const char *zkey_path, const char *wtns_path, const char *proof_path,
-                     const char *public_path, unsigned threads)
+/* Proves with a loaded key and writes proof.json and public.json. Prints why and returns
+ * CLI_FAILURE on failure (an unsatisfied witness included). t0: when the work began. */
+static int g16_prove_write(const groth16_pk *pk, const fr *w, const char *what,
+                           const char *zkey_path, const char *proof_path, const char *public_path,
+                           unsigned threads, double t0)
 {
     zk_errbuf err = {{0}, 0};
-    groth16_pk pk;
-    groth16_pk_init(&pk);
-    uint8_t *wdata = NULL, (*pub)[32] = NULL;
-    size_t wlen = 0;
-    fr *w = NULL;
+    uint8_t(*pub)[32] = NULL;
     g16_rng rng;
     g16_rng_init(&rng);
     zk_buf b, b_pub;
     buf_init(&b, 0);
     buf_init(&b_pub, 0);
-    wtns_file wt;
-    double t0 = g16_now(), t_read = 0, t_prove = 0;
-    int rc = g16_load_zkey(&pk, NULL, zkey_path);
-    if (rc) goto out;
-    rc = CLI_FAILURE;
-    if (pk.insecure_label) fprintf(stderr, "WARNING: %s: %s\n", zkey_path, pk.insecure_label);
-    if (binfile_read_file(&wdata, &wlen, wtns_path, G16_MAX_WTNS, &err) != ZK_OK) {
-        fprintf(stderr, "error: %s\n", err.msg);
-        goto out;
-    }
-    if (wtns_file_parse(&wt, wdata, wlen, &err) != ZK_OK) {
-        fprintf(stderr, "error: %s: not a valid .wtns: %s\n", wtns_path, err.msg);
-        goto out;
-    }
-    if ((rc = g16_witness_for_key(&w, &wt, &pk, wtns_path, zkey_path))) goto out;
-    rc = CLI_FAILURE;
-    free(wdata);
-    wdata = NULL;
-    t_read = g16_now();
-
+    int rc = CLI_FAILURE;
+    double t_read = g16_now();
     groth16_proof proof;
-    int zrc = groth16_prove(&proof, &pk, NULL, w, pk.n_vars, threads_count(threads), g16_rng_next,
+    int zrc = groth16_prove(&proof, pk, NULL, w, pk->n_vars, threads_count(threads), g16_rng_next,
                             &rng, &err);
-    t_prove = g16_now();
+    double t_prove = g16_now();
     if (zrc == ZK_ERR_REJECTED) {
-        fprintf(stderr, "error: %s does not satisfy the circuit of %s: %s\n", wtns_path, zkey_path,
+        fprintf(stderr, "error: %s does not satisfy the circuit of %s: %s\n", what, zkey_path,
                 err.msg);
         goto out;
     }
@@ -530,31 +471,84 @@ static int g16_prove(const char *zkey_path, const char *wtns_path, const char *p
     /* Both files are formatted before either is written: a formatting failure writes neither. */
     groth16_json_proof jp;
     groth16_proof_to_json(&jp, &proof);
-    pub = malloc((size_t)(pk.n_public ? pk.n_public : 1) * 32);
+    pub = malloc((size_t)(pk->n_public ? pk->n_public : 1) * 32);
     if (!pub) {
         fprintf(stderr, "error: out of memory\n");
         goto out;
     }
-    groth16_public_from_witness(pub, w, pk.n_public);
+    groth16_public_from_witness(pub, w, pk->n_public);
     if (groth16_json_proof_write(&b, &jp) != ZK_OK ||
-        groth16_json_public_write(&b_pub, (const uint8_t *)pub, pk.n_public) != ZK_OK) {
+        groth16_json_public_write(&b_pub, (const uint8_t *)pub, pk->n_public) != ZK_OK) {
         fprintf(stderr, "error: out of memory formatting %s and %s\n", proof_path, public_path);
         goto out;
     }
     if ((rc = g16_write_buf(proof_path, &b)) || (rc = g16_write_buf(public_path, &b_pub))) goto out;
     if (isatty(STDERR_FILENO))
         fprintf(stderr,
-                "zkrelay groth16 prove: read %.3f s, prove %.3f s (%u threads, %u wires, "
-                "domain %u)\n",
-                t_read - t0, t_prove - t_read, threads_count(threads), pk.n_vars, pk.domain_size);
+                "zkrelay prove: read %.3f s, prove %.3f s (%u threads, %u wires, domain %u)\n",
+                t_read - t0, t_prove - t_read, threads_count(threads), pk->n_vars, pk->domain_size);
 out:
-    free(wdata);
-    free(w);
     free(pub);
-    groth16_pk_clear(&pk);
     g16_rng_clear(&rng);
     buf_clear(&b);
     buf_clear(&b_pub);
+    return rc;
+}
+
+int cli_groth16_prove_witness(const char *zkey_path, const fr *w, size_t n_w,
+                              const char *proof_path, const char *public_path, unsigned threads)
+{
+    double t0 = g16_now();
+    groth16_pk pk;
+    groth16_pk_init(&pk);
+    int rc = cli_zkey_load_pk(&pk, NULL, zkey_path);
+    if (rc == CLI_OK && pk.insecure_label)
+        fprintf(stderr, "WARNING: %s: %s\n", zkey_path, pk.insecure_label);
+    if (rc == CLI_OK && n_w != pk.n_vars) {
+        fprintf(stderr,
+                "error: the circuit has %zu wires but %s has nVars = %u: the key is for another "
+                "circuit or other parameters\n",
+                n_w, zkey_path, pk.n_vars);
+        rc = CLI_FAILURE;
+    }
+    if (rc == CLI_OK)
+        rc =
+            g16_prove_write(&pk, w, "the witness", zkey_path, proof_path, public_path, threads, t0);
+    groth16_pk_clear(&pk);
+    return rc;
+}
+
+static int g16_prove(const char *zkey_path, const char *wtns_path, const char *proof_path,
+                     const char *public_path, unsigned threads)
+{
+    zk_errbuf err = {{0}, 0};
+    groth16_pk pk;
+    groth16_pk_init(&pk);
+    uint8_t *wdata = NULL;
+    size_t wlen = 0;
+    fr *w = NULL;
+    wtns_file wt;
+    double t0 = g16_now();
+    int rc = cli_zkey_load_pk(&pk, NULL, zkey_path);
+    if (rc) goto out;
+    rc = CLI_FAILURE;
+    if (pk.insecure_label) fprintf(stderr, "WARNING: %s: %s\n", zkey_path, pk.insecure_label);
+    if (binfile_read_file(&wdata, &wlen, wtns_path, G16_MAX_WTNS, &err) != ZK_OK) {
+        fprintf(stderr, "error: %s\n", err.msg);
+        goto out;
+    }
+    if (wtns_file_parse(&wt, wdata, wlen, &err) != ZK_OK) {
+        fprintf(stderr, "error: %s: not a valid .wtns: %s\n", wtns_path, err.msg);
+        goto out;
+    }
+    if ((rc = g16_witness_for_key(&w, &wt, &pk, wtns_path, zkey_path))) goto out;
+    free(wdata);
+    wdata = NULL;
+    rc = g16_prove_write(&pk, w, wtns_path, zkey_path, proof_path, public_path, threads, t0);
+out:
+    free(wdata);
+    free(w);
+    groth16_pk_clear(&pk);
     return rc;
 }
 
@@ -570,9 +564,9 @@ static int g16_cmd_prove(int argc, char **argv)
     unsigned threads = 0;
     const cli_opt opts[] = {{"--threads", NULL, &threads_text}};
     int rc = cli_parse_argv(pos, &n_pos, 4, 4, prog, opts, 1, g16_prove_usage, argc, argv);
-    if (rc == CLI_OK && threads_text) rc = g16_parse_threads(&threads, threads_text, prog);
+    if (rc == CLI_OK && threads_text) rc = cli_parse_threads(&threads, threads_text, prog);
     if (rc) return rc;
-    return g16_finish(g16_prove(pos[0], pos[1], pos[2], pos[3], threads));
+    return cli_finish(g16_prove(pos[0], pos[1], pos[2], pos[3], threads));
 }
 
 /* ---- verify ---------------------------------------------------------------- */
@@ -601,9 +595,9 @@ static int g16_verify(const char *vk_path, const char *public_path, const char *
     groth16_proof proof;
     uint8_t *pub = NULL;
     size_t n_pub = 0;
-    int rc = g16_load_vk(&vk, vk_path);
-    if (rc == CLI_OK) rc = g16_load_public(&pub, &n_pub, public_path);
-    if (rc == CLI_OK) rc = g16_load_proof(&proof, proof_path);
+    int rc = cli_vk_load_json(&vk, vk_path);
+    if (rc == CLI_OK) rc = cli_public_load_json(&pub, &n_pub, public_path);
+    if (rc == CLI_OK) rc = cli_proof_load_json(&proof, proof_path);
     if (rc) goto out;
 
     zk_errbuf err = {{0}, 0};
@@ -629,7 +623,7 @@ static int g16_verify(const char *vk_path, const char *public_path, const char *
     if (as_json) {
         json_t *o = zrc == ZK_OK ? json_pack("{s:b}", "valid", 1)
                                  : json_pack("{s:b,s:s}", "valid", 0, "reason", reason);
-        if (g16_print_json(o) != CLI_OK) rc = CLI_FAILURE;
+        if (cli_print_json(o) != CLI_OK) rc = CLI_FAILURE;
     } else if (zrc == ZK_OK) {
         printf("OK\n");
     } else {
@@ -654,7 +648,7 @@ static int g16_cmd_verify(int argc, char **argv)
     const cli_opt opts[] = {{"--json", &as_json, NULL}};
     int rc = cli_parse_argv(pos, &n_pos, 3, 3, prog, opts, 1, g16_verify_usage, argc, argv);
     if (rc) return rc;
-    return g16_finish(g16_verify(pos[0], pos[1], pos[2], as_json));
+    return cli_finish(g16_verify(pos[0], pos[1], pos[2], as_json));
 }
 
 /* ---- info ------------------------------------------------------------------ */
@@ -689,7 +683,7 @@ static int g16_cmd_info(int argc, char **argv)
     groth16_pk pk;
     groth16_pk_init(&pk);
     zkey_file z;
-    if ((rc = g16_load_zkey(&pk, &z, path))) {
+    if ((rc = cli_zkey_load_pk(&pk, &z, path))) {
         groth16_pk_clear(&pk);
         return rc;
     }
@@ -705,7 +699,7 @@ static int g16_cmd_info(int argc, char **argv)
                               (json_int_t)pk.n_public, "domainSize", (json_int_t)pk.domain_size,
                               "nCoefs", (json_int_t)pk.n_coefs, "contributions",
                               (json_int_t)n_contrib, "insecure", insecure, "csHash", cs_hash);
-        rc = g16_print_json(o);
+        rc = cli_print_json(o);
     } else {
         printf("protocol: groth16\n");
         printf("curve: bn128\n");
@@ -719,7 +713,7 @@ static int g16_cmd_info(int argc, char **argv)
         if (insecure) fprintf(stderr, "WARNING: %s: %s\n", path, pk.insecure_label);
     }
     groth16_pk_clear(&pk);
-    return g16_finish(rc);
+    return cli_finish(rc);
 }
 
 /* ---- dispatch -------------------------------------------------------------- */
@@ -766,7 +760,7 @@ static int zkey_cmd_export_vk(int argc, char **argv)
     groth16_vk vk;
     groth16_pk_init(&pk);
     groth16_vk_init(&vk);
-    rc = g16_load_zkey(&pk, NULL, pos[0]);
+    rc = cli_zkey_load_pk(&pk, NULL, pos[0]);
     if (rc == CLI_OK && groth16_vk_from_pk(&vk, &pk) != ZK_OK) {
         fprintf(stderr, "error: out of memory\n");
         rc = CLI_FAILURE;
@@ -776,7 +770,7 @@ static int zkey_cmd_export_vk(int argc, char **argv)
         fprintf(stderr, "WARNING: %s: %s\n", pos[0], pk.insecure_label);
     groth16_pk_clear(&pk);
     groth16_vk_clear(&vk);
-    return g16_finish(rc);
+    return cli_finish(rc);
 }
 
 static const cli_cmd zkey_export_cmds[] = {

@@ -19,10 +19,7 @@
 #include "prover/prover.h"
 #include "prover/solidity_verifier.h"
 
-/* Size caps, as the other groth16 commands use: a zkey of a 2^20-constraint circuit
- * is about 1 GiB; the JSON files are capped by their parser's limit. */
-#define G16X_MAX_ZKEY (8ull << 30)
-#define G16X_MAX_JSON ((size_t)GROTH16_JSON_MAX_TEXT)
+/* The keys, proofs and public signals are read by cli_groth16.c's loaders, with its caps. */
 /* Generous for the largest verifier (SOLIDITY_VERIFIER_MAX_PUBLIC inputs: about 40 KiB). */
 #define G16X_MAX_SOURCE (1u << 20)
 
@@ -43,43 +40,15 @@ static bool g16x_is_zkey(const char *path)
  * Out: vk (groth16_vk_clear it in every case). */
 static int g16x_load_key(groth16_vk *vk, const char *path)
 {
-    zk_errbuf err = {{0}, 0};
-    int rc = CLI_FAILURE;
-    if (g16x_is_zkey(path)) {
-        uint8_t *data = NULL;
-        size_t len = 0;
-        zkey_file z;
-        groth16_pk pk;
-        memset(&z, 0, sizeof(z));
-        groth16_pk_init(&pk);
-        if (binfile_read_file(&data, &len, path, G16X_MAX_ZKEY, &err) != ZK_OK)
-            fprintf(stderr, "error: %s\n", err.msg);
-        else if (zkey_file_parse(&z, data, len, &err) != ZK_OK)
-            fprintf(stderr, "error: %s: not a valid Groth16 .zkey: %s\n", path, err.msg);
-        else if (groth16_pk_from_zkey(&pk, &z, &err) != ZK_OK)
-            fprintf(stderr, "error: %s: invalid proving key: %s\n", path, err.msg);
-        else if (groth16_vk_from_pk(vk, &pk) != ZK_OK)
-            fprintf(stderr, "error: out of memory\n");
-        else
-            rc = CLI_OK;
-        groth16_pk_clear(&pk);
-        zkey_file_clear(&z);
-        free(data);
-        return rc;
+    if (!g16x_is_zkey(path)) return cli_vk_load_json(vk, path);
+    groth16_pk pk;
+    groth16_pk_init(&pk);
+    int rc = cli_zkey_load_pk(&pk, NULL, path);
+    if (rc == CLI_OK && groth16_vk_from_pk(vk, &pk) != ZK_OK) {
+        fprintf(stderr, "error: out of memory\n");
+        rc = CLI_FAILURE;
     }
-    char *text = NULL;
-    size_t len = 0;
-    if (cli_read_input(&text, &len, path, G16X_MAX_JSON) != CLI_OK) return CLI_FAILURE;
-    groth16_json_vk j;
-    memset(&j, 0, sizeof(j));
-    if (groth16_json_vk_parse(&j, text, len, &err) != ZK_OK)
-        fprintf(stderr, "error: %s: not a valid verification key: %s\n", path, err.msg);
-    else if (groth16_vk_from_json(vk, &j, &err) != ZK_OK)
-        fprintf(stderr, "error: %s: invalid verification key: %s\n", path, err.msg);
-    else
-        rc = CLI_OK;
-    groth16_json_vk_clear(&j);
-    free(text);
+    groth16_pk_clear(&pk);
     return rc;
 }
 
@@ -194,31 +163,14 @@ static void g16x_calldata_usage(FILE *f)
 static int g16x_load_call(uint8_t **pub, size_t *n, groth16_proof *proof, const char *pub_path,
                           const char *proof_path)
 {
-    char *text = NULL;
-    size_t len = 0;
-    zk_errbuf err = {{0}, 0};
-    if (cli_read_input(&text, &len, pub_path, G16X_MAX_JSON) != CLI_OK) return CLI_FAILURE;
-    int zrc = groth16_json_public_parse(pub, n, text, len, &err);
-    free(text);
-    if (zrc != ZK_OK) {
-        fprintf(stderr, "error: %s: not a valid list of public signals: %s\n", pub_path, err.msg);
-        return CLI_FAILURE;
-    }
+    int rc = cli_public_load_json(pub, n, pub_path);
+    if (rc) return rc;
     if (*n > SOLIDITY_VERIFIER_MAX_PUBLIC) {
         fprintf(stderr, "error: %s: %zu public signals; a verifier takes at most %d\n", pub_path,
                 *n, SOLIDITY_VERIFIER_MAX_PUBLIC);
         return CLI_FAILURE;
     }
-    if (cli_read_input(&text, &len, proof_path, G16X_MAX_JSON) != CLI_OK) return CLI_FAILURE;
-    groth16_json_proof j;
-    zrc = groth16_json_proof_parse(&j, text, len, &err);
-    if (zrc == ZK_OK) zrc = groth16_proof_from_json(proof, &j, &err);
-    free(text);
-    if (zrc != ZK_OK) {
-        fprintf(stderr, "error: %s: not a valid Groth16 proof: %s\n", proof_path, err.msg);
-        return CLI_FAILURE;
-    }
-    return CLI_OK;
+    return cli_proof_load_json(proof, proof_path);
 }
 
 int cli_groth16_export_calldata(int argc, char **argv)

@@ -104,16 +104,6 @@ static int lc_print_json(json_t *obj)
     return CLI_OK;
 }
 
-/* Ends a command: flushes stdout, turning a write error into a failure. */
-static int lc_finish(int rc)
-{
-    if (fflush(stdout) != 0 && rc == CLI_OK) {
-        fprintf(stderr, "error: cannot write the output\n");
-        return CLI_FAILURE;
-    }
-    return rc;
-}
-
 /* Opens an initialised store (no create). Prints why and returns NULL on failure. */
 static lc_store *lc_open_store(const char *dir)
 {
@@ -223,7 +213,7 @@ static int lc_cmd_init(int argc, char **argv)
     free(cpf);
 out_root:
     json_decref(root);
-    return lc_finish(rc);
+    return cli_finish(rc);
 }
 
 /* ---- sync ---- */
@@ -394,7 +384,7 @@ out:
     lc_close(lc);
     ecdsa_context_free(ctx);
     rpc_global_cleanup();
-    return lc_finish(rc);
+    return cli_finish(rc);
 }
 
 /* Whether an equivocation froze the client (the only MISMATCH that does). */
@@ -547,7 +537,7 @@ out:
     lc_close(lc);
     ecdsa_context_free(ctx);
     header_clear(&h);
-    return lc_finish(rc);
+    return cli_finish(rc);
 }
 
 /* ---- status ---- */
@@ -644,7 +634,7 @@ out:
     free(cp);
     free(set);
     lc_store_close(s);
-    return lc_finish(rc);
+    return cli_finish(rc);
 }
 
 /* ---- unfreeze ---- */
@@ -697,7 +687,7 @@ static int lc_cmd_unfreeze(int argc, char **argv)
         rc = CLI_OK;
     }
     lc_store_close(s);
-    return lc_finish(rc);
+    return cli_finish(rc);
 }
 
 /* ---- evidence ---- */
@@ -819,7 +809,7 @@ out:
     free(b);
     free(cp);
     lc_store_close(s);
-    return lc_finish(rc);
+    return cli_finish(rc);
 }
 
 /* ---- dispatch ---- */

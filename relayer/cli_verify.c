@@ -21,32 +21,41 @@
 #define REPLAY_LOG_RANGE 1000u
 /* A directory replay refuses more files than this (a bound on what it holds in memory). */
 #define REPLAY_MAX_FILES 100000u
+/* --trusted-commitment takes at most this many commitments (one per rotation audited). */
+#define AUDIT_MAX_PINS 64u
 
-/* The verification keys and the signing context one run needs. */
+/* The verification keys and the signing context one run needs, and the validator-set
+ * commitments the auditor trusts. A bundle carries its own trusted set T: every check of
+ * bundle_verify holds for a chain of any made-up validators (the circuits prove relative to
+ * T), so only a commitment taken from outside the bundle (the light client's checkpoint and
+ * ValidatorSetRotated events) ties a bundle to the real source chain. */
 typedef struct audit_keys {
     groth16_vk fin, inc;
     secp256k1_context *ctx;
+    size_t n_pins;
+    uint8_t pins[AUDIT_MAX_PINS][32];
 } audit_keys;
 
-static int audit_load_vk(groth16_vk *vk, const char *path)
+/* Parses "HEX[,HEX...]" (each a 32-byte 0x-prefixed hex commitment) into k->pins.
+ * Returns false on any malformed element or too many. */
+static bool audit_pins_parse(audit_keys *k, const char *list)
 {
-    char *text = NULL;
-    size_t len = 0;
-    int rc = cli_read_input(&text, &len, path, GROTH16_JSON_MAX_TEXT);
-    if (rc) return rc;
-    groth16_json_vk j;
-    memset(&j, 0, sizeof(j));
-    zk_errbuf err = {{0}, 0};
-    rc = CLI_FAILURE;
-    if (groth16_json_vk_parse(&j, text, len, &err) != ZK_OK)
-        fprintf(stderr, "error: %s: not a valid verification key: %s\n", path, err.msg);
-    else if (groth16_vk_from_json(vk, &j, &err) != ZK_OK)
-        fprintf(stderr, "error: %s: invalid verification key: %s\n", path, err.msg);
-    else
-        rc = CLI_OK;
-    groth16_json_vk_clear(&j);
-    free(text);
-    return rc;
+    k->n_pins = 0;
+    const char *p = list;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        char one[80];
+        if (n == 0 || n >= sizeof(one) || k->n_pins == AUDIT_MAX_PINS) return false;
+        memcpy(one, p, n);
+        one[n] = '\0';
+        if (hex_decode_fixed(k->pins[k->n_pins], 32, one, NULL) != ZK_OK) return false;
+        /* A commitment is keccak256(...) >> 8: its top byte is zero. */
+        if (k->pins[k->n_pins][0] != 0) return false;
+        k->n_pins++;
+        if (!comma) return true;
+        p = comma + 1;
+    }
 }
 
 static void audit_keys_clear(audit_keys *k)
@@ -62,8 +71,8 @@ static int audit_keys_load(audit_keys *k, const char *fin_path, const char *inc_
     groth16_vk_init(&k->fin);
     groth16_vk_init(&k->inc);
     k->ctx = NULL;
-    int rc = audit_load_vk(&k->fin, fin_path);
-    if (rc == CLI_OK) rc = audit_load_vk(&k->inc, inc_path);
+    int rc = cli_vk_load_json(&k->fin, fin_path);
+    if (rc == CLI_OK) rc = cli_vk_load_json(&k->inc, inc_path);
     zk_errbuf err = {{0}, 0};
     if (rc == CLI_OK && !(k->ctx = ecdsa_context_new(&err))) {
         fprintf(stderr, "error: secp256k1 context: %s\n", err.msg);
@@ -99,6 +108,21 @@ static void audit_bundle(audit_result *r, const audit_keys *k, const char *text,
     }
     r->parsed = true;
     rc = bundle_verify(&r->rep, k->ctx, &r->b, &k->fin, &k->inc);
+    if (rc == ZK_OK && k->n_pins) {
+        bool pinned = false;
+        for (size_t i = 0; i < k->n_pins && !pinned; i++)
+            pinned = memcmp(k->pins[i], r->b.trusted_commit, 32) == 0;
+        if (!pinned) {
+            char c[67];
+            hex_str(c, r->b.trusted_commit, 32);
+            r->exit = CLI_REJECTED;
+            snprintf(r->reason, sizeof(r->reason),
+                     "trusted-set: the bundle's validators (commitment %s) are not a set "
+                     "given by --trusted-commitment",
+                     c);
+            return;
+        }
+    }
     if (rc == ZK_OK) {
         r->exit = CLI_OK;
         return;
@@ -117,7 +141,7 @@ static void audit_bundle(audit_result *r, const audit_keys *k, const char *text,
 static void verify_usage(FILE *f)
 {
     fprintf(f, "usage: zkrelay verify BUNDLE.json --finality-vk VK.json --inclusion-vk VK.json\n"
-               "                      [--json]\n"
+               "                      [--trusted-commitment C[,C...]] [--json]\n"
                "\n"
                "Re-verifies one proof bundle offline, each step a named check:\n"
                "  message-hash      m = keccak256(abi.encode(the message fields))\n"
@@ -132,10 +156,17 @@ static void verify_usage(FILE *f)
                "  inclusion-proof   Groth16 verify with the inclusion key\n"
                "  statement-params  the circuit parameters recorded fit the header and receipt\n"
                "The keys come from the auditor (zkey export verificationkey), never the bundle.\n"
+               "So does the trust anchor: the checks hold for a chain of any validators, so\n"
+               "without --trusted-commitment the bundle's validator set is only its claim.\n"
                "\n"
                "options:\n"
                "  --finality-vk FILE   verification_key.json of the finality circuit\n"
                "  --inclusion-vk FILE  verification_key.json of the inclusion circuit\n"
+               "  --trusted-commitment C[,C...]\n"
+               "                       the light client's validator-set commitments (0x + 64\n"
+               "                       hex: validatorSetCommitment() at the checkpoint and after\n"
+               "                       each rotation); a bundle proven against another set is\n"
+               "                       rejected\n"
                "  --json               one JSON object with stable keys\n"
                "\n"
                "exit: 0 every check passed, 3 a check failed, 1 unreadable input, 2 usage\n");
@@ -182,7 +213,7 @@ static void print_claims_text(const bundle *b)
     }
 }
 
-static void print_verify(const char *path, const audit_result *r, bool as_json)
+static void print_verify(const char *path, const audit_result *r, bool as_json, bool pinned)
 {
     char m[67], hash[67];
     if (as_json) {
@@ -208,6 +239,9 @@ static void print_verify(const char *path, const audit_result *r, bool as_json)
             }
             json_object_set_new(o, "checks", checks);
             json_object_set_new(o, "failed", json_integer((json_int_t)r->rep.n_failed));
+            json_object_set_new(o, "trustedSetPinned", json_boolean(pinned));
+            if (r->exit != CLI_OK && !r->rep.n_failed)
+                json_object_set_new(o, "error", json_string(r->reason));
             json_object_set_new(o, "claims", claims_json(&r->b));
         }
         char *s = json_dumps(o, JSON_COMPACT);
@@ -228,11 +262,21 @@ static void print_verify(const char *path, const audit_result *r, bool as_json)
     for (int i = 0; i < BUNDLE_N_CHECKS; i++)
         printf("%s: %s (%s)\n", bundle_check_name(i),
                r->rep.checks[i].status == ZK_OK ? "ok" : "FAIL", r->rep.checks[i].detail);
+    if (!pinned)
+        printf("trusted-set-pinned: no (the validators are the bundle's own claim; pin them "
+               "with --trusted-commitment)\n");
+    else if (r->rep.n_failed)
+        printf("trusted-set-pinned: not compared (another check failed)\n");
+    else if (r->exit != CLI_OK)
+        printf("trusted-set-pinned: FAIL (%s)\n", r->reason);
+    else
+        printf("trusted-set-pinned: ok\n");
     print_claims_text(&r->b);
     if (r->exit == CLI_OK)
         printf("result: verified\n");
     else
-        printf("result: rejected (%zu of %d checks failed)\n", r->rep.n_failed, BUNDLE_N_CHECKS);
+        printf("result: rejected (%zu of %d checks failed%s)\n", r->rep.n_failed, BUNDLE_N_CHECKS,
+               r->rep.n_failed ? "" : "; the trusted set is none of those pinned");
 }
 
 int cli_verify(int argc, char **argv)
@@ -241,11 +285,12 @@ int cli_verify(int argc, char **argv)
         verify_usage(stdout);
         return CLI_OK;
     }
-    const char *fin_vk = NULL, *inc_vk = NULL, *input = NULL;
+    const char *fin_vk = NULL, *inc_vk = NULL, *input = NULL, *pins = NULL;
     bool as_json = false;
     const cli_opt opts[] = {
         {"--finality-vk", NULL, &fin_vk},
         {"--inclusion-vk", NULL, &inc_vk},
+        {"--trusted-commitment", NULL, &pins},
         {"--json", &as_json, NULL},
     };
     int rc = cli_parse_args(&input, "zkrelay verify", opts, sizeof(opts) / sizeof(*opts),
@@ -258,6 +303,14 @@ int cli_verify(int argc, char **argv)
     }
     audit_keys k;
     memset(&k, 0, sizeof(k));
+    if (pins && !audit_pins_parse(&k, pins)) {
+        fprintf(stderr,
+                "zkrelay verify: --trusted-commitment takes 1..%u commitments "
+                "(0x + 64 hex digits, top byte 00), comma-separated\n",
+                AUDIT_MAX_PINS);
+        verify_usage(stderr);
+        return CLI_USAGE;
+    }
     rc = audit_keys_load(&k, fin_vk, inc_vk);
     char *text = NULL;
     size_t len = 0;
@@ -266,7 +319,7 @@ int cli_verify(int argc, char **argv)
         audit_result r;
         audit_bundle(&r, &k, text, len);
         if (!r.parsed) fprintf(stderr, "error: %s: %s\n", input, r.reason);
-        print_verify(input, &r, as_json);
+        print_verify(input, &r, as_json, k.n_pins > 0);
         rc = r.exit;
         bundle_clear(&r.b);
     }
@@ -693,10 +746,12 @@ static void replay_usage(FILE *f)
 {
     fprintf(f,
             "usage: zkrelay replay (--db DIR | --bundles DIR) --finality-vk VK.json\n"
-            "                      --inclusion-vk VK.json [--json]\n"
+            "                      --inclusion-vk VK.json [--trusted-commitment C[,C...]]\n"
+            "                      [--json]\n"
             "       zkrelay replay --dest-rpc URL --inbox ADDR [--from-block N] [--to-block N]\n"
             "                      [--source-rpc URL] (--db DIR | --bundles DIR)\n"
-            "                      --finality-vk VK.json --inclusion-vk VK.json [--json]\n"
+            "                      --finality-vk VK.json --inclusion-vk VK.json\n"
+            "                      [--trusted-commitment C[,C...]] [--json]\n"
             "\n"
             "The first form re-verifies every proof bundle in the relayer's message database\n"
             "(opened read-only; it fails with \"locked\" while `zkrelay run` holds it) or in a\n"
@@ -719,6 +774,10 @@ static void replay_usage(FILE *f)
             "  --from-block N       first destination block to scan (default 0)\n"
             "  --to-block N         last one (default: the node's latest)\n"
             "  --source-rpc URL     the source chain's JSON-RPC endpoint (optional)\n"
+            "  --trusted-commitment C[,C...]\n"
+            "                       the light client's validator-set commitments; a bundle\n"
+            "                       proven against another set is rejected (without it, a\n"
+            "                       bundle's validator set is only its own claim)\n"
             "  --json               one JSON object with stable keys\n"
             "\n"
             "exit: 0 all verified (delivered = verified), 3 a bundle rejected or a delivery\n"
@@ -744,7 +803,7 @@ int cli_replay(int argc, char **argv)
         return CLI_OK;
     }
     const char *db = NULL, *dir = NULL, *fin_vk = NULL, *inc_vk = NULL, *dest = NULL, *inbox = NULL,
-               *from_s = NULL, *to_s = NULL, *source = NULL;
+               *from_s = NULL, *to_s = NULL, *source = NULL, *pins = NULL;
     bool as_json = false;
     const cli_opt opts[] = {
         {"--db", NULL, &db},
@@ -756,6 +815,7 @@ int cli_replay(int argc, char **argv)
         {"--from-block", NULL, &from_s},
         {"--to-block", NULL, &to_s},
         {"--source-rpc", NULL, &source},
+        {"--trusted-commitment", NULL, &pins},
         {"--json", &as_json, NULL},
     };
     const char *pos[1];
@@ -767,6 +827,8 @@ int cli_replay(int argc, char **argv)
     uint64_t from = 0, to = 0;
     replay_chain ch;
     memset(&ch, 0, sizeof(ch));
+    audit_keys k;
+    memset(&k, 0, sizeof(k));
     if (!db == !dir)
         why = "give exactly one of --db and --bundles";
     else if (!fin_vk || !inc_vk)
@@ -783,14 +845,15 @@ int cli_replay(int argc, char **argv)
         why = "--to-block is not a block number";
     else if (to_s && to < from)
         why = "--to-block is below --from-block";
+    else if (pins && !audit_pins_parse(&k, pins))
+        why = "--trusted-commitment takes commitments (0x + 64 hex digits, top byte 00), "
+              "comma-separated";
     if (why) {
         fprintf(stderr, "zkrelay replay: %s\n", why);
         replay_usage(stderr);
         return CLI_USAGE;
     }
 
-    audit_keys k;
-    memset(&k, 0, sizeof(k));
     replay_src s;
     memset(&s, 0, sizeof(s));
     replay_tally t;

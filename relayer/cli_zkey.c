@@ -20,60 +20,10 @@
 #include "prover/zkey_contrib.h"
 
 /* Caps as cli_groth16.c's: a zkey of a 2^20-constraint circuit is well under 1 GiB. */
-#define ZK_MAX_ZKEY (8ull << 30)
 #define ZK_MAX_R1CS (8ull << 30)
 #define ZK_MAX_PTAU (32ull << 30)
 
 /* ---- helpers --------------------------------------------------------------------- */
-
-/* Parses a decimal number lo..hi; prints why and returns CLI_USAGE otherwise. */
-static int zk_parse_uint(unsigned *out, const char *text, unsigned lo, unsigned hi,
-                         const char *prog, const char *what)
-{
-    bool digits = *text != '\0' && strlen(text) <= 9;
-    for (const char *p = text; digits && *p; p++)
-        digits = *p >= '0' && *p <= '9';
-    if (digits) {
-        char *end = NULL;
-        errno = 0;
-        unsigned long v = strtoul(text, &end, 10);
-        if (errno == 0 && end && *end == '\0' && v >= lo && v <= hi) {
-            *out = (unsigned)v;
-            return CLI_OK;
-        }
-    }
-    fprintf(stderr, "%s: %s wants a number from %u to %u, not '%s'\n", prog, what, lo, hi, text);
-    return CLI_USAGE;
-}
-
-/* Ends a command: flushes stdout, turning a write error into a failure. */
-static int zk_finish(int rc)
-{
-    if (fflush(stdout) != 0 && rc == CLI_OK) {
-        fprintf(stderr, "error: cannot write the output\n");
-        return CLI_FAILURE;
-    }
-    return rc;
-}
-
-/* Reads and parses a .zkey. Prints why and returns CLI_FAILURE on failure.
- * Out: *data (free it in every case; z borrows it), z (zkey_file_clear it in every case). */
-static int zk_load_zkey(uint8_t **data, zkey_file *z, const char *path)
-{
-    zk_errbuf err = {{0}, 0};
-    size_t len = 0;
-    *data = NULL;
-    memset(z, 0, sizeof(*z));
-    if (binfile_read_file(data, &len, path, ZK_MAX_ZKEY, &err) != ZK_OK) {
-        fprintf(stderr, "error: %s\n", err.msg);
-        return CLI_FAILURE;
-    }
-    if (zkey_file_parse(z, *data, len, &err) != ZK_OK) {
-        fprintf(stderr, "error: %s: not a valid Groth16 .zkey: %s\n", path, err.msg);
-        return CLI_FAILURE;
-    }
-    return CLI_OK;
-}
 
 /* Prints a 64-byte hash as snarkjs's misc.formatHash does: 4 lines of 4 big-endian u32
  * words in hex, each line indented by two tabs. */
@@ -100,43 +50,66 @@ static json_t *zk_hex_json(const uint8_t *p, size_t n)
     return j;
 }
 
-/* Prints one JSON object on stdout and releases it. */
-static int zk_print_json(json_t *obj)
-{
-    int rc = CLI_OK;
-    if (!obj || json_dumpf(obj, stdout, JSON_COMPACT | JSON_SORT_KEYS) != 0) {
-        fprintf(stderr, "error: cannot write the output\n");
-        rc = CLI_FAILURE;
-    } else {
-        putchar('\n');
-    }
-    json_decref(obj);
-    return rc;
-}
-
 /* Prints the result of contribute/beacon: the circuit and contribution hashes. */
 static int zk_print_contribution(const uint8_t cs_hash[64], const uint8_t hash[64],
                                  const char *out_path, bool json)
 {
     if (json)
-        return zk_print_json(json_pack("{s:s, s:o, s:o}", "zkey", out_path, "circuitHash",
-                                       zk_hex_json(cs_hash, 64), "contributionHash",
-                                       zk_hex_json(hash, 64)));
+        return cli_print_json(json_pack("{s:s, s:o, s:o}", "zkey", out_path, "circuitHash",
+                                        zk_hex_json(cs_hash, 64), "contributionHash",
+                                        zk_hex_json(hash, 64)));
     zk_print_hash("Circuit Hash:", cs_hash);
     zk_print_hash("Contribution Hash:", hash);
     return CLI_OK;
 }
 
-/* The common tail of contribute and beacon: writes out, prints the hashes. */
-static int zk_write_result(const zk_buf *b, const zkey_file *in, const uint8_t hash[64],
-                           const char *out_path, bool json)
+/* What contribute or beacon adds: beacon == NULL for a contribution from the CSPRNG (with
+ * entropy mixed in), else the beacon's hash and iteration exponent. */
+typedef struct zk_contrib_req {
+    const char *name;
+    unsigned threads;
+    const char *entropy;
+    const uint8_t *beacon;
+    size_t beacon_len;
+    unsigned exp;
+} zk_contrib_req;
+
+/* The common body of contribute and beacon: reads in_path, adds the contribution, writes
+ * out_path and prints the hashes. Returns a CLI_* code (CLI_USAGE for what the library
+ * refuses as a usage error, such as a name too long). */
+static int zk_contrib_run(const char *prog, const char *in_path, const char *out_path, bool json,
+                          const zk_contrib_req *q)
 {
+    uint8_t *data = NULL;
+    zkey_file z;
+    zk_buf b;
+    buf_init(&b, 0);
+    uint8_t hash[64];
     zk_errbuf err = {{0}, 0};
-    if (binfile_write_file(out_path, b->data, b->len, &err) != ZK_OK) {
-        fprintf(stderr, "error: cannot write %s\n", err.msg);
-        return CLI_FAILURE;
+    int rc = cli_zkey_read(&data, &z, in_path);
+    if (rc == CLI_OK) {
+        int zrc = q->beacon ? zkey_contrib_beacon(&b, hash, &z, q->beacon, q->beacon_len, q->exp,
+                                                  q->name, q->threads, &err)
+                            : zkey_contrib_contribute(&b, hash, &z, (const uint8_t *)q->entropy,
+                                                      q->entropy ? strlen(q->entropy) : 0, q->name,
+                                                      q->threads, &err);
+        if (zrc == ZK_ERR_USAGE) {
+            fprintf(stderr, "%s: %s\n", prog, err.msg);
+            rc = CLI_USAGE;
+        } else if (zrc != ZK_OK) {
+            fprintf(stderr, "error: %s: %s\n", in_path, err.msg);
+            rc = CLI_FAILURE;
+        } else if (binfile_write_file(out_path, b.data, b.len, &err) != ZK_OK) {
+            fprintf(stderr, "error: cannot write %s\n", err.msg);
+            rc = CLI_FAILURE;
+        } else {
+            rc = zk_print_contribution(z.cs_hash, hash, out_path, json);
+        }
     }
-    return zk_print_contribution(in->cs_hash, hash, out_path, json);
+    buf_clear(&b);
+    zkey_file_clear(&z);
+    free(data);
+    return cli_finish(rc);
 }
 
 /* ---- contribute -------------------------------------------------------------------- */
@@ -183,35 +156,12 @@ static int zk_cmd_contribute(int argc, char **argv)
                             {"--json", &json, NULL}};
     int rc = cli_parse_argv(pos, &n_pos, 2, 2, prog, opts, sizeof(opts) / sizeof(*opts),
                             zk_contribute_usage, argc, argv);
-    if (rc == CLI_OK && threads_text)
-        rc = zk_parse_uint(&threads, threads_text, 0, THREADS_MAX, prog, "--threads");
+    if (rc == CLI_OK && threads_text) rc = cli_parse_threads(&threads, threads_text, prog);
     if (rc) return rc;
     if (!name) name = name_s;
     if (!entropy) entropy = entropy_s;
-    uint8_t *data = NULL;
-    zkey_file z;
-    zk_buf b;
-    buf_init(&b, 0);
-    uint8_t hash[64];
-    zk_errbuf err = {{0}, 0};
-    rc = zk_load_zkey(&data, &z, pos[0]);
-    if (rc == CLI_OK) {
-        int zrc = zkey_contrib_contribute(&b, hash, &z, (const uint8_t *)entropy,
-                                          entropy ? strlen(entropy) : 0, name, threads, &err);
-        if (zrc == ZK_ERR_USAGE) {
-            fprintf(stderr, "%s: %s\n", prog, err.msg);
-            rc = CLI_USAGE;
-        } else if (zrc != ZK_OK) {
-            fprintf(stderr, "error: %s: %s\n", pos[0], err.msg);
-            rc = CLI_FAILURE;
-        } else {
-            rc = zk_write_result(&b, &z, hash, pos[1], json);
-        }
-    }
-    buf_clear(&b);
-    zkey_file_clear(&z);
-    free(data);
-    return zk_finish(rc);
+    const zk_contrib_req q = {name, threads, entropy, NULL, 0, 0};
+    return zk_contrib_run(prog, pos[0], pos[1], json, &q);
 }
 
 /* ---- beacon ------------------------------------------------------------------------ */
@@ -253,11 +203,10 @@ static int zk_cmd_beacon(int argc, char **argv)
                             {"--json", &json, NULL}};
     int rc = cli_parse_argv(pos, &n_pos, 4, 4, prog, opts, sizeof(opts) / sizeof(*opts),
                             zk_beacon_usage, argc, argv);
-    if (rc == CLI_OK && threads_text)
-        rc = zk_parse_uint(&threads, threads_text, 0, THREADS_MAX, prog, "--threads");
+    if (rc == CLI_OK && threads_text) rc = cli_parse_threads(&threads, threads_text, prog);
     if (rc == CLI_OK)
-        rc = zk_parse_uint(&exp, pos[3], ZKEY_CONTRIB_BEACON_MIN_EXP, ZKEY_CONTRIB_BEACON_MAX_EXP,
-                           prog, "NUMITERATIONSEXP");
+        rc = cli_parse_uint(&exp, pos[3], ZKEY_CONTRIB_BEACON_MIN_EXP, ZKEY_CONTRIB_BEACON_MAX_EXP,
+                            prog, "NUMITERATIONSEXP");
     if (rc) return rc;
     if (!name) name = name_s;
     uint8_t beacon[ZKEY_CONTRIB_BEACON_MAX_HASH];
@@ -272,28 +221,8 @@ static int zk_cmd_beacon(int argc, char **argv)
                 ZKEY_CONTRIB_BEACON_MAX_HASH, pos[2]);
         return CLI_USAGE;
     }
-    uint8_t *data = NULL;
-    zkey_file z;
-    zk_buf b;
-    buf_init(&b, 0);
-    uint8_t hash[64];
-    rc = zk_load_zkey(&data, &z, pos[0]);
-    if (rc == CLI_OK) {
-        int zrc = zkey_contrib_beacon(&b, hash, &z, beacon, beacon_len, exp, name, threads, &err);
-        if (zrc == ZK_ERR_USAGE) {
-            fprintf(stderr, "%s: %s\n", prog, err.msg);
-            rc = CLI_USAGE;
-        } else if (zrc != ZK_OK) {
-            fprintf(stderr, "error: %s: %s\n", pos[0], err.msg);
-            rc = CLI_FAILURE;
-        } else {
-            rc = zk_write_result(&b, &z, hash, pos[1], json);
-        }
-    }
-    buf_clear(&b);
-    zkey_file_clear(&z);
-    free(data);
-    return zk_finish(rc);
+    const zk_contrib_req q = {name, threads, NULL, beacon, beacon_len, exp};
+    return zk_contrib_run(prog, pos[0], pos[1], json, &q);
 }
 
 /* ---- verify ------------------------------------------------------------------------ */
@@ -424,7 +353,7 @@ static int zk_print_chain(const zkey_file *z, const uint8_t (*hashes)[64], bool 
     if (list)
         root = json_pack("{s:b, s:o, s:o}", "valid", 1, "circuitHash", zk_hex_json(z->cs_hash, 64),
                          "contributions", list);
-    return zk_print_json(root);
+    return cli_print_json(root);
 }
 
 static int zk_cmd_verify(int argc, char **argv)
@@ -440,15 +369,14 @@ static int zk_cmd_verify(int argc, char **argv)
     unsigned threads = 0;
     const cli_opt opts[] = {{"--threads", NULL, &threads_text}, {"--json", &json, NULL}};
     int rc = cli_parse_argv(pos, &n_pos, 3, 3, prog, opts, 2, zk_verify_usage, argc, argv);
-    if (rc == CLI_OK && threads_text)
-        rc = zk_parse_uint(&threads, threads_text, 0, THREADS_MAX, prog, "--threads");
+    if (rc == CLI_OK && threads_text) rc = cli_parse_threads(&threads, threads_text, prog);
     if (rc) return rc;
     uint8_t *zd = NULL, *id = NULL;
     zkey_file z, init;
     uint8_t(*hashes)[64] = NULL;
     zk_errbuf err = {{0}, 0};
     memset(&init, 0, sizeof(init));
-    rc = zk_load_zkey(&zd, &z, pos[2]);
+    rc = cli_zkey_read(&zd, &z, pos[2]);
     if (rc == CLI_OK) rc = zk_initial_key(&id, &init, pos[0], pos[1], threads);
     if (rc == CLI_OK && !(hashes = calloc((size_t)z.n_contributions + 1, 64))) {
         fprintf(stderr, "error: out of memory\n");
@@ -471,7 +399,7 @@ static int zk_cmd_verify(int argc, char **argv)
     zkey_file_clear(&init);
     free(zd);
     free(id);
-    return zk_finish(rc);
+    return cli_finish(rc);
 }
 
 /* ---- dispatch ---------------------------------------------------------------------- */

@@ -62,12 +62,14 @@ typedef struct config_destination {
 typedef struct config_prover {
     char finality_zkey[CONFIG_STR_MAX];
     char inclusion_zkey[CONFIG_STR_MAX];
-    uint64_t validators;  /* finality circuit: max validators */
-    uint64_t depth;       /* inclusion circuit: max trie depth */
-    uint64_t max_receipt; /* inclusion circuit: max receipt bytes */
-    uint64_t max_logs;    /* inclusion circuit: max logs per receipt */
-    uint64_t workers;     /* proving threads (proofs at once) */
-    uint64_t threads;     /* MSM threads per proof */
+    uint64_t validators;     /* finality circuit: max validators */
+    uint64_t max_header_len; /* finality circuit: max commit-seal preimage bytes (0: from N) */
+    uint64_t depth;          /* inclusion circuit: max trie depth */
+    uint64_t max_receipt;    /* inclusion circuit: max receipt bytes */
+    uint64_t max_logs;       /* inclusion circuit: max logs per receipt */
+    uint64_t max_node_len;   /* inclusion circuit: max trie node bytes (0: 532, a full branch) */
+    uint64_t workers;        /* proving threads (proofs at once) */
+    uint64_t threads;        /* MSM threads per proof */
 } config_prover;
 
 typedef struct config {

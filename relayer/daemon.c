@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "lightclient/bft.h"
 #include "lightclient/hex.h"
 #include "relayer/daemon_internal.h"
 #include "relayer/keyfile.h"
@@ -185,6 +186,49 @@ static int load_signer(daemon *d, zk_errbuf *err)
     return DAEMON_EXIT_OK;
 }
 
+/* The checkpoint header's validator list in extraData order: the list whose commitment
+ * the light client contract is deployed with (zkrelay deploy uses that order), hence
+ * the trusted set T of the first finality proofs. */
+static int load_trusted0(daemon *d, zk_errbuf *err)
+{
+    uint8_t *rlp = NULL;
+    size_t len = 0;
+    zk_errbuf e = {{0}, 0};
+    int rc = lc_store_get_checkpoint_rlp(lc_client_store(d->lc), &rlp, &len, &e);
+    eth_header h;
+    header_init(&h);
+    bft_extra *x = malloc(sizeof(*x));
+    if (rc == ZK_OK) rc = header_decode_rlp(&h, rlp, len, &e);
+    if (rc == ZK_OK)
+        rc = x ? bft_extra_decode(x, BFT_QBFT, h.extra_data, h.extra_len, &e) : ZK_ERR_NOMEM;
+    if (rc == ZK_OK && x->n_validators > STMT_FIN_MAX_VALIDATORS) {
+        ZK_FAIL(&e, ZK_ERR_RANGE, "%zu validators, more than any finality circuit holds",
+                x->n_validators);
+        rc = ZK_ERR_RANGE;
+    }
+    if (rc == ZK_OK) {
+        d->n_trusted0 = x->n_validators;
+        memcpy(d->trusted0, x->validators, x->n_validators * 20);
+        d->have_trusted0 = true;
+    }
+    free(x);
+    header_clear(&h);
+    free(rlp);
+    if (rc == ZK_ERR_NOTFOUND) {
+        /* A store initialised from a checkpoint without its header: the first finality proof
+         * needs the list's order, which only the header has. */
+        ZK_FAIL(err, rc,
+                "source.checkpoint: the checkpoint has no \"header\": the relayer needs "
+                "its validator list in extraData order");
+        return DAEMON_EXIT_CONFIG;
+    }
+    if (rc != ZK_OK) {
+        ZK_FAIL(err, rc, "checkpoint header: %s", e.msg);
+        return DAEMON_EXIT_FAILURE;
+    }
+    return DAEMON_EXIT_OK;
+}
+
 /* Opens <database>/lc, initialising it from the checkpoint file on first start. */
 static int open_lc(daemon *d, zk_errbuf *err)
 {
@@ -237,7 +281,7 @@ static int open_lc(daemon *d, zk_errbuf *err)
         return DAEMON_EXIT_FAILURE;
     }
     d->start_block = d->cfg->source.start_block ? d->cfg->source.start_block : cp.number + 1;
-    return DAEMON_EXIT_OK;
+    return load_trusted0(d, err);
 }
 
 static int open_msgs(daemon *d, zk_errbuf *err)
@@ -262,7 +306,8 @@ static bool is_idle(daemon *d)
 {
     uint64_t counts[MSG_STATE_COUNT];
     if (msgstore_count(d->ms, counts, NULL) != ZK_OK) return false;
-    return d->caught_up && counts[MSG_CONFIRMED] + counts[MSG_FAILED] == counts[0];
+    return d->caught_up && !daemon_prove_busy(d) &&
+           counts[MSG_CONFIRMED] + counts[MSG_FAILED] == counts[0];
 }
 
 static void sleep_ms(uint64_t ms)
@@ -312,6 +357,11 @@ int daemon_run(const config *cfg, const daemon_opts *o, zk_errbuf *err)
         goto out;
     if ((code = open_msgs(d, err)) != DAEMON_EXIT_OK) goto out;
     if ((code = open_lc(d, err)) != DAEMON_EXIT_OK) goto out;
+    if (daemon_prove_start(d, &e) != ZK_OK) {
+        ZK_FAIL(err, ZK_ERR_USAGE, "%s", e.msg);
+        code = DAEMON_EXIT_CONFIG;
+        goto out;
+    }
     if (daemon_metrics_start(d, &e) != ZK_OK) {
         ZK_FAIL(err, ZK_ERR_IO, "metrics: %s", e.msg);
         code = DAEMON_EXIT_CONFIG;
@@ -327,6 +377,13 @@ int daemon_run(const config *cfg, const daemon_opts *o, zk_errbuf *err)
 
     while (!daemon_stop_requested) {
         int rc = daemon_source_step(d, &e);
+        if (d->m.alarm) {
+            ZK_FAIL(err, ZK_ERR_REJECTED, "%s", d->m.alarm_reason);
+            code = DAEMON_EXIT_ALARM;
+            break;
+        }
+        if (rc == ZK_OK && !d->m.alarm) rc = daemon_prove_step(d, &e);
+        if (rc == ZK_OK && !d->m.alarm) rc = daemon_submit_step(d, &e);
         if (d->m.alarm) {
             ZK_FAIL(err, ZK_ERR_REJECTED, "%s", d->m.alarm_reason);
             code = DAEMON_EXIT_ALARM;
@@ -352,6 +409,7 @@ out:
     d->m.running = false;
     pthread_mutex_unlock(&d->m.mu);
     daemon_metrics_stop(d);
+    daemon_prove_stop(d);
     for (int c = 0; c < 2; c++)
         for (size_t i = 0; i < d->n_rpc[c]; i++)
             rpc_client_free(d->rpc[c][i]);

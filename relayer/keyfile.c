@@ -75,8 +75,11 @@ int keyfile_load(const secp256k1_context *ctx, uint8_t key[32], uint8_t *addr, c
     int rc;
     memset(key, 0, 32);
     /* O_NOFOLLOW: a symlink could point the check at one file and the read
-     * at another; fstat on the open descriptor then checks what is read. */
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+     * at another; fstat on the open descriptor then checks what is read.
+     * O_NONBLOCK: opening a FIFO for reading would otherwise block until a
+     * writer appears, before the S_ISREG check can refuse it (it changes
+     * nothing for a regular file). */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) return ZK_FAIL(err, ZK_ERR_IO, "key file %s: %s", path, strerror(errno));
     if (fstat(fd, &st) != 0) {
         rc = ZK_FAIL(err, ZK_ERR_IO, "key file %s: %s", path, strerror(errno));

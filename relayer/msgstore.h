@@ -41,32 +41,12 @@
  *   "H"                      -> scan height: u8 1 | be64 (every block <= it was scanned)
  *   "N"                      -> destination nonce: u8 1 | be64 (the next nonce to use)
  *
- * The proof bundle ("P" || m) is one JSON object, everything an auditor needs to
- * re-verify the delivery offline (`zkrelay verify BUNDLE`); hex is 0x-prefixed
- * lower case, integers are JSON numbers unless said otherwise:
- *
- *   { "version": 1,
- *     "m": "0x<32 bytes>",
- *     "message": { "srcChainId": n, "outbox": "0x<20>", "nonce": n, "sender": "0x<20>",
- *                  "dstChainId": n, "receiver": "0x<20>", "payload": "0x.." },
- *     "source": { "blockNumber": n, "blockHash": "0x<32>", "txHash": "0x<32>",
- *                 "txIndex": n,            (the receipt's index in the block)
- *                 "logIndex": n,           (eth_getLogs logIndex: index in the block)
- *                 "logIndexInReceipt": n } (the index stmt_inclusion proves),
- *     "header": { "rlp": "0x..",           (the header as the source served it, seals included)
- *                 "hash": "0x<32>", "receiptsRoot": "0x<32>",
- *                 "trustedValidators": ["0x<20>", ...] }  (the set T of the finality proof,
- *                                                          in its commitment's order),
- *     "finality":  { "statement": { "name": "finality", "maxValidators": n, "maxHeaderLen": n },
- *                    "proof": { snarkjs proof.json }, "publicSignals": ["<decimal>", x6] },
- *     "inclusion": { "statement": { "name": "inclusion", "maxDepth": n, "maxReceipt": n,
- *                                   "maxLogs": n, "maxNodeLen": n },
- *                    "proof": { snarkjs proof.json }, "publicSignals": ["<decimal>"] },
- *     "receipt": "0x..",                   (the consensus encoding of receipt txIndex)
- *     "trieNodes": ["0x..", ...] }         (root first, leaf last: the path to rlp(txIndex))
- *
- * The verification keys are not in the bundle: the auditor takes them from the
- * zkeys (or the deployed verifiers), not from the party being audited.
+ * The proof bundle ("P" || m) is the message's proof bundle as relayer/bundle.h
+ * defines it (format version 1, bundle_write's canonical JSON text): everything an
+ * auditor needs to re-verify the delivery offline (`zkrelay verify BUNDLE`). The
+ * daemon writes it in the same batch as the message's move to inclusion_proven.
+ * A block record's proof_json is the daemon's own finality proof document
+ * (relayer/daemon_prove.c: proof.json, public signals, trusted list, parameters).
  *
  * Values "M" and "B" are u8 MSGSTORE_RECORD_V1 followed by ONE strict RLP list
  * (decoded with lightclient/rlp.h: canonical integers, exact field counts, no

@@ -39,7 +39,13 @@ ANVIL="$ROOT/tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
 SRC_CHAIN=1337
 DST_CHAIN=31337
 # The circuits' shape: the proving keys, the verifiers and the relayer must agree.
+# Inclusion is sized for the devnet (one transaction per block: a one-node trie, two
+# allowed; a MessageSent receipt of about 600 bytes): 2^21 constraints where the
+# defaults (depth 6, 2 KiB) would need 2^23.
 VALIDATORS=4
+INC_DEPTH=2
+INC_MAX_RECEIPT=1024
+INC_MAX_LOGS=2
 # anvil's first two dev accounts. PUBLIC TEST KEYS printed by every anvil: they are
 # used here because they are funded on both local chains, and must never hold value.
 DEPLOYER_KEY=ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
@@ -258,7 +264,7 @@ make_key() {
 step "proving keys (cached in $KEYS_DIR)"
 "$ZK" circuit --help >/dev/null 2>&1 || missing "bin/zkrelay has no 'circuit' command"
 make_key finality --validators "$VALIDATORS"
-make_key inclusion
+make_key inclusion --depth "$INC_DEPTH" --max-receipt "$INC_MAX_RECEIPT" --max-logs "$INC_MAX_LOGS"
 step_done
 
 step "Groth16 verifiers (zkrelay groth16 export-verifier, node tools/solc-compile.js)"
@@ -348,6 +354,9 @@ cat >"$DEMO_DIR/relayer.json" <<EOF
     "finalityZkey": "$KEYS_DIR/finality.zkey",
     "inclusionZkey": "$KEYS_DIR/inclusion.zkey",
     "validators": $VALIDATORS,
+    "depth": $INC_DEPTH,
+    "maxReceipt": $INC_MAX_RECEIPT,
+    "maxLogs": $INC_MAX_LOGS,
     "workers": 1,
     "threads": 0
   },

@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-PKGS="build-essential pkg-config libcurl4-openssl-dev libssl-dev libjansson-dev libsecp256k1-dev libleveldb-dev nodejs npm"
+PKGS="build-essential pkg-config clang libcurl4-openssl-dev libssl-dev libjansson-dev libsecp256k1-dev libleveldb-dev nodejs npm"
 
 missing=""
 for p in $PKGS; do

@@ -271,41 +271,48 @@ char *th_read_text(const char *path)
     return buf;
 }
 
-th_proc th_run_zkrelay(const char *const *args, size_t nargs, const char *stdin_path)
+th_proc th_run_argv(const char *const *argv, const char *stdin_path)
 {
     th_proc r = {-1, NULL, NULL};
-    const char *bin = getenv("ZK_BIN");
     char out_path[1024], err_path[1024];
-    char *argv[32];
     th_tmp_make();
     snprintf(out_path, sizeof(out_path), "%s/proc.stdout", th_tmpdir);
     snprintf(err_path, sizeof(err_path), "%s/proc.stderr", th_tmpdir);
-    if (bin && nargs < 30) {
-        argv[0] = (char *)bin;
-        for (size_t i = 0; i < nargs; i++)
-            argv[1 + i] = (char *)args[i];
-        argv[1 + nargs] = NULL;
-        fflush(NULL);
-        pid_t pid = fork();
-        if (pid == 0) {
-            int in = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY);
-            int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            if (in < 0 || out < 0 || err < 0) _exit(126);
-            if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
-            execv(bin, argv);
-            _exit(127);
-        }
-        int st = 0;
-        if (pid > 0 && waitpid(pid, &st, 0) == pid) {
-            r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-            r.out = th_read_text(out_path);
-            r.err = th_read_text(err_path);
-        }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int in = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY);
+        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (in < 0 || out < 0 || err < 0) _exit(126);
+        if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int st = 0;
+    if (pid > 0 && waitpid(pid, &st, 0) == pid) {
+        r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+        r.out = th_read_text(out_path);
+        r.err = th_read_text(err_path);
     }
     if (!r.out) r.out = calloc(1, 1);
     if (!r.err) r.err = calloc(1, 1);
     return r;
+}
+
+th_proc th_run_zkrelay(const char *const *args, size_t nargs, const char *stdin_path)
+{
+    const char *bin = getenv("ZK_BIN");
+    const char *argv[32];
+    if (!bin || nargs >= 30) {
+        th_proc r = {-1, calloc(1, 1), calloc(1, 1)};
+        return r;
+    }
+    argv[0] = bin;
+    for (size_t i = 0; i < nargs; i++)
+        argv[1 + i] = args[i];
+    argv[1 + nargs] = NULL;
+    return th_run_argv(argv, stdin_path);
 }
 
 void th_proc_free(th_proc *p)

@@ -74,6 +74,9 @@ typedef struct th_proc {
     char *out, *err; /* never NULL after th_run_zkrelay */
 } th_proc;
 th_proc th_run_zkrelay(const char *const *args, size_t nargs, const char *stdin_path);
+/* Runs argv (NULL-terminated; argv[0] looked up in PATH unless it holds a '/') the same
+ * way: stdin from stdin_path (NULL: /dev/null), stdout and stderr captured. */
+th_proc th_run_argv(const char *const *argv, const char *stdin_path);
 void th_proc_free(th_proc *p);
 /* True when stderr holds no sanitizer report. */
 bool th_proc_sanitizer_clean(const th_proc *p);

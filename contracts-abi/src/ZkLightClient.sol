@@ -65,6 +65,7 @@ contract ZkLightClient {
     event HeaderSubmitted(uint64 indexed number, bytes32 headerHash, bytes32 receiptsRoot, uint256 setCommitment);
     event ValidatorSetRotated(uint64 indexed number, uint256 oldCommitment, uint256 newCommitment);
     event EquivocationDetected(uint64 indexed number, bytes32 storedHash, bytes32 conflictingHash, address reporter);
+    event AncestorImported(uint64 indexed number, bytes32 headerHash, bytes32 receiptsRoot, uint64 fromNumber);
 
     error Frozen();
     error InvalidProof();
@@ -74,6 +75,8 @@ contract ZkLightClient {
     error BadValidatorSet(uint256 count);
     error ZeroHeader();
     error NoVerifierCode(address verifier);
+    error HeaderNotStored(uint64 number);
+    error BadAncestor(uint64 number);
 
     constructor(
         uint64 srcChainId_,
@@ -168,6 +171,106 @@ contract ZkLightClient {
             lastRotationNumber = number;
             emit ValidatorSetRotated(number, cv, newSetCommitment);
         }
+    }
+
+    /// @notice Stores the ancestors of stored header `number` by the source chain's hash chain
+    /// alone: chain[0] must be the RLP of header `number` (keccak256 = its stored hash; for
+    /// QBFT the block-hash preimage: round 0, no seals), and each chain[i] the RLP of the
+    /// parent of chain[i-1]; chain[i] is stored as header number - i. Anyone may call it.
+    /// @dev Why: submitHeader refuses heights at or below lastRotationNumber (the current set
+    /// did not seal them), so without this, whoever submits a rotation header first strands
+    /// every message in the blocks between the previous rotation and it whose header was not
+    /// yet stored. An ancestor of a finalized header is final: no proof, no set, no trust
+    /// beyond the stored header. A linked ancestor that conflicts with a stored header is
+    /// equivocation, handled as in submitHeader.
+    function importAncestors(uint64 number, bytes[] calldata chain) external {
+        if (frozen) revert Frozen();
+        Header storage top = headers[number];
+        bytes32 want = top.hash;
+        if (want == bytes32(0)) revert HeaderNotStored(number);
+        if (chain.length < 2 || chain.length - 1 >= number - checkpointNumber) revert BadAncestor(number);
+        for (uint256 i = 0; i < chain.length; i++) {
+            uint64 n = number - uint64(i);
+            if (keccak256(chain[i]) != want) revert BadAncestor(n);
+            (bool ok, bytes32 parent, bytes32 root, uint64 hn) = _parseHeader(chain[i]);
+            if (!ok || hn != n) revert BadAncestor(n);
+            if (i == 0) {
+                // The proof bound this hash to this root; the bytes must agree.
+                if (root != top.receiptsRoot) revert BadAncestor(n);
+            } else if (!_storeAncestor(n, want, root, number)) {
+                return;
+            }
+            want = parent;
+        }
+    }
+
+    /// Stores a linked ancestor at height n unless stored. Returns false when a different
+    /// header is stored there: the set equivocated, and the client is now frozen.
+    function _storeAncestor(uint64 n, bytes32 hash, bytes32 root, uint64 fromNumber) private returns (bool) {
+        Header storage h = headers[n];
+        bytes32 stored = h.hash;
+        if (stored == bytes32(0)) {
+            h.hash = hash;
+            h.receiptsRoot = root;
+            emit AncestorImported(n, hash, root, fromNumber);
+            return true;
+        }
+        if (stored == hash && h.receiptsRoot == root) return true;
+        equivocation = Equivocation(n, stored, h.receiptsRoot, hash, root, validatorSetCommitment, msg.sender);
+        frozen = true;
+        emit EquivocationDetected(n, stored, hash, msg.sender);
+        return false;
+    }
+
+    /// Reads parentHash, receiptsRoot and number from a header's RLP (Yellow Paper 4.3: the
+    /// fields up to logsBloom have fixed sizes, so fixed offsets; difficulty and number are
+    /// canonical RLP integers). Every prefix byte is checked, so the values read are those
+    /// of the RLP decoding: the bytes are authentic (their hash is linked to a proven
+    /// header), and this only must not misread them.
+    function _parseHeader(bytes calldata rlp)
+        private
+        pure
+        returns (bool ok, bytes32 parent, bytes32 root, uint64 number)
+    {
+        uint256 len = rlp.length;
+        // A header is a list of more than 255 bytes: prefix 0xf9 and a two-byte length.
+        if (len < 452 || uint8(rlp[0]) != 0xf9 || ((uint256(uint8(rlp[1])) << 8) | uint8(rlp[2])) != len - 3) {
+            return (false, 0, 0, 0);
+        }
+        if (
+            uint8(rlp[3]) != 0xa0 || uint8(rlp[36]) != 0xa0 || uint8(rlp[69]) != 0x94 || uint8(rlp[90]) != 0xa0
+                || uint8(rlp[123]) != 0xa0 || uint8(rlp[156]) != 0xa0 || uint8(rlp[189]) != 0xb9
+                || uint8(rlp[190]) != 0x01 || uint8(rlp[191]) != 0x00
+        ) return (false, 0, 0, 0);
+        parent = bytes32(rlp[4:36]);
+        root = bytes32(rlp[157:189]);
+        uint256 p;
+        uint256 v;
+        (ok, v, p) = _rlpUint(rlp, 448, 32); // difficulty
+        if (!ok) return (false, 0, 0, 0);
+        (ok, v, p) = _rlpUint(rlp, p, 8); // number
+        number = uint64(v);
+    }
+
+    /// A canonical RLP integer of at most maxBytes bytes at rlp[p]: its value and the offset
+    /// after it. Zero is 0x80; a single byte below 0x80 is itself; no leading zero byte.
+    function _rlpUint(bytes calldata rlp, uint256 p, uint256 maxBytes)
+        private
+        pure
+        returns (bool ok, uint256 v, uint256 next)
+    {
+        if (p >= rlp.length) return (false, 0, 0);
+        uint256 b = uint8(rlp[p]);
+        if (b < 0x80) return (b != 0, b, p + 1);
+        uint256 n = b - 0x80;
+        if (n > maxBytes || p + 1 + n > rlp.length) return (false, 0, 0);
+        if (n == 0) return (true, 0, p + 1);
+        uint256 first = uint8(rlp[p + 1]);
+        if (first == 0 || (n == 1 && first < 0x80)) return (false, 0, 0);
+        for (uint256 i = 0; i < n; i++) {
+            v = (v << 8) | uint8(rlp[p + 1 + i]);
+        }
+        return (true, v, p + 1 + n);
     }
 
     /// @notice The receipts root of stored header `number`, or zero when none is stored.

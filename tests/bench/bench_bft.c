@@ -16,6 +16,7 @@
 #include "lightclient/bft.h"
 #include "lightclient/ecdsa.h"
 #include "lightclient/keccak.h"
+#include "bench/bench_util.h"
 
 #define BENCH_KEYS  16
 #define BENCH_HDRS  32 /* distinct headers per configuration */
@@ -43,22 +44,15 @@ typedef struct bench_data {
     int failures;
 } bench_data;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* Runs op for about BENCH_SECS; returns operations per second. */
 static double bench_once(void (*op)(bench_data *, size_t, size_t), bench_data *d, size_t arg)
 {
     size_t n = 0;
-    double t0 = now_s(), t;
+    double t0 = bench_now_s(), t;
     do {
         for (int k = 0; k < BENCH_BATCH; k++, n++)
             op(d, arg, n);
-        t = now_s() - t0;
+        t = bench_now_s() - t0;
     } while (t < BENCH_SECS);
     return (double)n / t;
 }

@@ -11,6 +11,7 @@
 #include <secp256k1_recovery.h>
 
 #include "lightclient/ecdsa.h"
+#include "bench/bench_util.h"
 
 #define BENCH_SIGS  256
 #define BENCH_SECS  1.0
@@ -27,22 +28,15 @@ typedef struct bench_data {
 
 typedef void (*bench_op)(bench_data *d, size_t i);
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* One run of about BENCH_SECS; returns ops/s. */
 static double bench_once(bench_op op, bench_data *d)
 {
     size_t n = 0;
-    double t0 = now_s(), t;
+    double t0 = bench_now_s(), t;
     do {
         for (int k = 0; k < BENCH_BATCH; k++, n++)
             op(d, n % BENCH_SIGS);
-        t = now_s() - t0;
+        t = bench_now_s() - t0;
     } while (t < BENCH_SECS);
     return (double)n / t;
 }

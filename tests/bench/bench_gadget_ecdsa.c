@@ -7,13 +7,7 @@
 
 #include "lightclient/ecdsa.h"
 #include "prover/gadget_secp256k1.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "bench/bench_util.h"
 
 int main(void)
 {
@@ -39,11 +33,11 @@ int main(void)
         for (int i = 0; i < 256; i++)
             zb[i] = circ_bit(&c, (hash[i / 8] >> (i % 8)) & 1);
         size_t c0 = cs.n_cons, v0 = cs.n_vars;
-        double t0 = now_s();
+        double t0 = bench_now_s();
         gs_ecdsa_verify(&c, zb, pub, sig, sig[64], pb);
-        double t1 = now_s();
+        double t1 = bench_now_s();
         rc = circ_status(&c, NULL) != ZK_OK || r1cs_is_satisfied(&cs, NULL, NULL) != ZK_OK;
-        double t2 = now_s();
+        double t2 = bench_now_s();
         cons = cs.n_cons - c0;
         vars = cs.n_vars - v0;
         if (t1 - t0 < best_build) best_build = t1 - t0;

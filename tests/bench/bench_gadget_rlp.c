@@ -10,13 +10,7 @@
 #include "lightclient/rlp.h"
 #include "prover/gadget_rlp.h"
 #include "prover/gadget_select.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "bench/bench_util.h"
 
 typedef struct bctx {
     r1cs cs;
@@ -39,13 +33,13 @@ static int bctx_init(bctx *b, const uint8_t *bytes, size_t n)
         b->bits[i] = circ_bit(&b->c, (bytes[i / 8] >> (i % 8)) & 1);
     b->cons0 = b->cs.n_cons;
     b->vars0 = b->cs.n_vars;
-    b->t0 = now();
+    b->t0 = bench_now_s();
     return 0;
 }
 
 static int bctx_report(bctx *b, const char *what)
 {
-    double dt = now() - b->t0;
+    double dt = bench_now_s() - b->t0;
     zk_errbuf err;
     int rc = circ_status(&b->c, &err);
     if (rc == ZK_OK && r1cs_is_satisfied(&b->cs, NULL, NULL) != ZK_OK) rc = ZK_ERR_INTERNAL;

@@ -12,16 +12,10 @@
 #include "prover/circuit.h"
 #include "prover/gadget_bits.h"
 #include "prover/gadget_keccak.h"
+#include "bench/bench_util.h"
 
 #define RATE 136
 #define REPS 2
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 typedef struct figures {
     size_t constraints; /* of the gadget alone (the message bits' booleans excluded) */
@@ -44,7 +38,7 @@ static int run_once(enum kind kind, const uint8_t *msg, size_t len, figures *f)
     r1cs_var *bits = malloc((8 * len + 1) * sizeof *bits);
     r1cs_var *out = malloc(1600 * sizeof *out);
     if (!bits || !out) goto done;
-    double t0 = now_s();
+    double t0 = bench_now_s();
     gb_alloc_bytes(&c, msg, len, bits);
     size_t n0 = cs.n_cons;
     uint32_t v0 = cs.n_vars;
@@ -58,10 +52,10 @@ static int run_once(enum kind kind, const uint8_t *msg, size_t len, figures *f)
         r1cs_var lv = circ_var_u64(&c, hashed);
         gk_keccak256_var(&c, bits, len, lv, out);
     }
-    double t1 = now_s();
+    double t1 = bench_now_s();
     if (circ_status(&c, NULL) != ZK_OK) goto done;
     if (r1cs_is_satisfied(&cs, NULL, NULL) != ZK_OK) goto done;
-    double t2 = now_s();
+    double t2 = bench_now_s();
     if (kind != KIND_F) {
         uint8_t got[32], want[32];
         gb_bytes_value(&c, out, 32, got);

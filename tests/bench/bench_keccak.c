@@ -11,16 +11,10 @@
 #include <openssl/evp.h>
 
 #include "lightclient/keccak.h"
+#include "bench/bench_util.h"
 
 #define BENCH_SECS 1.0
 #define BENCH_REPS 2
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* One hash of buf[0..len) by our keccak256 (sha3 == NULL) or OpenSSL.
  * Returns 0 on success. (Both are calls into other translation units, which the
@@ -43,11 +37,11 @@ static int hash_once(EVP_MD_CTX *mctx, const EVP_MD *sha3, const uint8_t *buf, s
 static double bench_once(EVP_MD_CTX *mctx, const EVP_MD *sha3, const uint8_t *buf, size_t len)
 {
     size_t batch = len >= (1u << 20) ? 1 : (1u << 20) / len / 8 + 1, n = 0;
-    double t0 = now_s(), t;
+    double t0 = bench_now_s(), t;
     do {
         for (size_t k = 0; k < batch; k++, n++)
             if (hash_once(mctx, sha3, buf, len)) return -1;
-        t = now_s() - t0;
+        t = bench_now_s() - t0;
     } while (t < BENCH_SECS);
     return (double)n * (double)len / t / 1e6;
 }

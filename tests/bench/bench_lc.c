@@ -8,13 +8,7 @@
 
 #include "chaingen.h"
 #include "lightclient/lc.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "bench/bench_util.h"
 
 static int run(size_t validators, size_t headers)
 {
@@ -31,13 +25,13 @@ static int run(size_t validators, size_t headers)
     int rc = lc_checkpoint_from_json(&cpf, cpj, &err);
     if (rc == ZK_OK) rc = lc_init(g.ctx, dir, &cpf, &err);
     if (rc == ZK_OK) rc = lc_open(&lc, g.ctx, dir, &err);
-    double t0 = now_s();
+    double t0 = bench_now_s();
     for (size_t i = 1; rc == ZK_OK && i < g.n; i += 128) {
         size_t n = g.n - i < 128 ? g.n - i : 128, done;
         lc_verdict v;
         rc = lc_submit_headers(lc, &v, &done, &g.h[i], n, &err);
     }
-    double t = now_s() - t0;
+    double t = bench_now_s() - t0;
     if (rc == ZK_OK)
         printf("lc: sync qbft n=%zu: %zu headers verified and stored in %.2f s = %.0f headers/s "
                "(batches of 128, one synced LevelDB write each)\n",
@@ -54,4 +48,7 @@ static int run(size_t validators, size_t headers)
     return rc ? 1 : 0;
 }
 
-int main(void) { return run(4, 2000) | run(16, 500); }
+int main(void)
+{
+    return run(4, 2000) | run(16, 500);
+}

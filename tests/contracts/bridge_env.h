@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "relayer/anvil.h"
+#include "standin_circuit.h"
 
 #include "lightclient/bytes.h"
 #include "lightclient/hex.h"
@@ -111,70 +112,17 @@ static inline void abi_bytes_tail(zk_buf *b, const uint8_t *p, size_t n)
 
 /* ---- subprocess and files ---------------------------------------------------------- */
 
-/* Runs argv with stdout/stderr captured. Returns the exit status (-1: did not run). */
+/* Runs argv with stdout/stderr captured. Returns the exit status (-1: did not run).
+ * Out: *out, *err (malloc'd text; never NULL). */
 static inline int be_run(const char *const *argv, char **out, char **err)
 {
-    char op[1024], ep[1024];
-    snprintf(op, sizeof(op), "%s", th_tmp_path("be.stdout"));
-    snprintf(ep, sizeof(ep), "%s", th_tmp_path("be.stderr"));
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        int o = open(op, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(ep, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (in < 0 || o < 0 || e < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
-            _exit(126);
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0, status = -1;
-    if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st)) status = WEXITSTATUS(st);
-    *out = th_read_text(op);
-    *err = th_read_text(ep);
-    if (!*out) *out = calloc(1, 1);
-    if (!*err) *err = calloc(1, 1);
-    return status;
+    th_proc p = th_run_argv(argv, NULL);
+    *out = p.out;
+    *err = p.err;
+    return p.status;
 }
 
 /* ---- the stand-in circuits --------------------------------------------------------- */
-
-/* Builds and finalizes the stand-in circuit for the public signals pub[0..n): publics
- * s_i, private w = 7 and p_i = s_i * w, constraints s_i * w = p_i. Returns ZK_OK or an
- * error (a signal >= r is ZK_ERR_RANGE). */
-static inline int be_circuit_build(r1cs *cs, const uint8_t (*pub)[32], size_t n)
-{
-    r1cs_var s[8], w, p;
-    fr sv[8], wv, pv;
-    r1cs_lc la, lb, lc;
-    r1cs_lc_init(&la);
-    r1cs_lc_init(&lb);
-    r1cs_lc_init(&lc);
-    fr_from_u64(&wv, 7);
-    int rc = n <= 8 ? r1cs_init(cs) : ZK_ERR_RANGE;
-    for (size_t i = 0; rc == ZK_OK && i < n; i++) {
-        rc = fr_from_bytes_be(&sv[i], pub[i], NULL);
-        if (rc == ZK_OK) rc = r1cs_alloc_public(cs, &s[i], &sv[i]);
-    }
-    if (rc == ZK_OK) rc = r1cs_alloc_private(cs, &w, &wv);
-    for (size_t i = 0; rc == ZK_OK && i < n; i++) {
-        fr_mul(&pv, &sv[i], &wv);
-        rc = r1cs_alloc_private(cs, &p, &pv);
-        r1cs_lc_reset(&la);
-        r1cs_lc_reset(&lb);
-        r1cs_lc_reset(&lc);
-        if (rc == ZK_OK)
-            rc = r1cs_lc_add_var(&la, s[i]) || r1cs_lc_add_var(&lb, w) || r1cs_lc_add_var(&lc, p)
-                     ? ZK_ERR_NOMEM
-                     : ZK_OK;
-        if (rc == ZK_OK) rc = r1cs_add_constraint(cs, &la, &lb, &lc, NULL);
-    }
-    if (rc == ZK_OK) rc = r1cs_finalize(cs);
-    r1cs_lc_clear(&la);
-    r1cs_lc_clear(&lb);
-    r1cs_lc_clear(&lc);
-    return rc;
-}
 
 /* A development setup of the stand-in circuit with n public signals. */
 static inline bool be_circuit_setup(be_circuit *k, size_t n)
@@ -186,7 +134,7 @@ static inline bool be_circuit_setup(be_circuit *k, size_t n)
     groth16_pk_init(&k->pk);
     groth16_vk_init(&k->vk);
     k->n_public = n;
-    int rc = be_circuit_build(&cs, (const uint8_t(*)[32])zero, n);
+    int rc = standin_circuit_build(&cs, (const uint8_t(*)[32])zero, n);
     CHECK_EQ_INT(rc, ZK_OK);
     if (rc == ZK_OK) rc = groth16_setup_dev(&k->pk, &k->vk, &cs, be_rng, NULL, NULL);
     CHECK_EQ_INT(rc, ZK_OK);
@@ -210,7 +158,7 @@ static inline bool be_prove(uint8_t words[8 * 32], const be_circuit *k, const ui
     r1cs cs;
     memset(&cs, 0, sizeof(cs));
     groth16_proof proof;
-    int rc = k->ready ? be_circuit_build(&cs, pub, k->n_public) : ZK_ERR_USAGE;
+    int rc = k->ready ? standin_circuit_build(&cs, pub, k->n_public) : ZK_ERR_USAGE;
     if (rc == ZK_OK)
         rc = groth16_prove(&proof, &k->pk, &cs, cs.values, cs.n_vars, 1, be_rng, NULL, NULL);
     CHECK_MSG(rc == ZK_OK, "stand-in proof: %s", zk_strerror(rc));

@@ -8,6 +8,7 @@
  * would mark a lenient encoding (BER, say) that some libraries take; our DER
  * parser is strict, so the test requires such a case to be rejected. */
 #include "harness.h"
+#include "secp256k1_consts.h"
 
 #include <openssl/sha.h>
 #include <secp256k1_recovery.h>
@@ -17,24 +18,6 @@
 #include "lightclient/hex.h"
 #include "lightclient/keccak.h"
 #include "lightclient/rlp.h"
-
-static const uint8_t N[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                              0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48,
-                              0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
-static const uint8_t P[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                              0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                              0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xfc, 0x2f};
-
-/* out = a - b (mod 2^256), 32-byte big-endian. */
-static void sub256(uint8_t out[32], const uint8_t a[32], const uint8_t b[32])
-{
-    int borrow = 0;
-    for (int i = 31; i >= 0; i--) {
-        int d = a[i] - b[i] - borrow;
-        borrow = d < 0;
-        out[i] = (uint8_t)(d + (borrow ? 256 : 0));
-    }
-}
 
 static bool json_hex_alloc(uint8_t **out, size_t *len, const json_t *obj, const char *key)
 {
@@ -380,7 +363,7 @@ TEST(random_sign_recover_roundtrip)
         CHECK(rc != ZK_OK || memcmp(got, addr, 20) != 0);
 
         /* EIP-2 malleability: (r, n - s, v ^ 1) names the same key. */
-        sub256(sig2 + 32, N, sig + 32);
+        sub256(sig2 + 32, SECP256K1_N, sig + 32);
         sig2[64] = sig[64] ^ 1;
         CHECK_EQ_INT(ecdsa_recover_address(ctx, got, hash, sig2, ECDSA_ALLOW_HIGH_S, NULL), ZK_OK);
         CHECK_MEM(got, addr, 20);
@@ -412,7 +395,7 @@ TEST(scalar_and_v_ranges)
     CHECK_EQ_INT(ecdsa_sign(ctx, sig, hash, sk), ZK_OK);
 
     static const uint8_t zero[32] = {0};
-    const uint8_t *bad_vals[] = {zero, N};
+    const uint8_t *bad_vals[] = {zero, SECP256K1_N};
     for (int which = 0; which < 2; which++) {         /* r, then s */
         for (int k = 0; k < 2; k++) {                 /* 0, then n */
             for (int allow = 0; allow < 2; allow++) { /* both rule sets */
@@ -451,7 +434,7 @@ TEST(scalar_and_v_ranges)
     uint8_t half[32], halfp1[32], one[32] = {0}, minus1[32];
     one[31] = 1;
     memset(minus1, 0xff, 32); /* -1 mod 2^256, so x - minus1 = x + 1 */
-    sub256(half, N, one);
+    sub256(half, SECP256K1_N, one);
     for (int i = 0, carry = 0; i < 32; i++) { /* half = (n - 1) / 2 */
         int v = half[i] | (carry << 8);
         carry = v & 1;
@@ -476,9 +459,9 @@ TEST(scalar_and_v_ranges)
 
     /* Secret keys 0 and n are refused. */
     CHECK_EQ_INT(ecdsa_sign(ctx, bad, hash, zero), ZK_ERR_RANGE);
-    CHECK_EQ_INT(ecdsa_sign(ctx, bad, hash, N), ZK_ERR_RANGE);
+    CHECK_EQ_INT(ecdsa_sign(ctx, bad, hash, SECP256K1_N), ZK_ERR_RANGE);
     CHECK_EQ_INT(ecdsa_pubkey_from_seckey(ctx, gpub, zero), ZK_ERR_RANGE);
-    CHECK_EQ_INT(ecdsa_pubkey_from_seckey(ctx, gpub, N), ZK_ERR_RANGE);
+    CHECK_EQ_INT(ecdsa_pubkey_from_seckey(ctx, gpub, SECP256K1_N), ZK_ERR_RANGE);
     zk_wipe(sk, sizeof(sk));
     ecdsa_context_free(ctx);
 }
@@ -674,11 +657,11 @@ TEST(pubkey_parse)
     CHECK_EQ_INT(ecdsa_parse_pubkey(ctx, pub, got, 64, NULL), ZK_ERR_REJECTED);
     /* Coordinates >= p. */
     uint8_t big[64];
-    memcpy(big, P, 32);
+    memcpy(big, SECP256K1_P, 32);
     memcpy(big + 32, in + 33, 32);
     CHECK_EQ_INT(ecdsa_parse_pubkey(ctx, got, big, 64, NULL), ZK_ERR_RANGE);
     memcpy(big, in + 1, 32);
-    memcpy(big + 32, P, 32);
+    memcpy(big + 32, SECP256K1_P, 32);
     CHECK_EQ_INT(ecdsa_parse_pubkey(ctx, got, big, 64, NULL), ZK_ERR_RANGE);
     zk_wipe(sk, sizeof(sk));
     ecdsa_context_free(ctx);

@@ -12,13 +12,34 @@
 #include "../../fuzz/fuzz_rlp.c"
 #include "../../fuzz/fuzz_replay.h"
 
-TEST(fuzz_rlp_corpus) { FUZZ_REPLAY(rlp); }
-TEST(fuzz_header_rlp_corpus) { FUZZ_REPLAY(header_rlp); }
-TEST(fuzz_header_json_corpus) { FUZZ_REPLAY(header_json); }
-TEST(fuzz_receipt_corpus) { FUZZ_REPLAY(receipt); }
-TEST(fuzz_receipt_json_corpus) { FUZZ_REPLAY(receipt_json); }
-TEST(fuzz_mpt_proof_corpus) { FUZZ_REPLAY(mpt_proof); }
-TEST(fuzz_bft_corpus) { FUZZ_REPLAY(bft); }
+TEST(fuzz_rlp_corpus)
+{
+    FUZZ_REPLAY(rlp);
+}
+TEST(fuzz_header_rlp_corpus)
+{
+    FUZZ_REPLAY(header_rlp);
+}
+TEST(fuzz_header_json_corpus)
+{
+    FUZZ_REPLAY(header_json);
+}
+TEST(fuzz_receipt_corpus)
+{
+    FUZZ_REPLAY(receipt);
+}
+TEST(fuzz_receipt_json_corpus)
+{
+    FUZZ_REPLAY(receipt_json);
+}
+TEST(fuzz_mpt_proof_corpus)
+{
+    FUZZ_REPLAY(mpt_proof);
+}
+TEST(fuzz_bft_corpus)
+{
+    FUZZ_REPLAY(bft);
+}
 
 TEST_MAIN(RUN(fuzz_rlp_corpus), RUN(fuzz_header_rlp_corpus), RUN(fuzz_header_json_corpus),
           RUN(fuzz_receipt_corpus), RUN(fuzz_receipt_json_corpus), RUN(fuzz_mpt_proof_corpus),

@@ -1,27 +1,13 @@
 /* Keccak-256: the Keccak team's KATs (original padding, as Ethereum uses), the
  * Keccak-f[1600] trace, incremental hashing, and the 1 GiB extremely-long KAT. */
 #include "harness.h"
+#include "keccak_vectors.h"
 
 #include <ctype.h>
 
 #include "lightclient/bytes.h"
 #include "lightclient/hex.h"
 #include "lightclient/keccak.h"
-
-/* Returns the value after "key = " on a line, or NULL. */
-static const char *kat_value(const char *line, const char *key)
-{
-    size_t kl = strlen(key);
-    if (strncmp(line, key, kl) != 0 || strncmp(line + kl, " = ", 3) != 0) return NULL;
-    return line + kl + 3;
-}
-
-static void strip(char *s)
-{
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-}
 
 TEST(short_msg_kat)
 {
@@ -34,7 +20,7 @@ TEST(short_msg_kat)
     size_t msg_len = 0;
     int cases = 0;
     while (fgets(line, sizeof(line), f)) {
-        strip(line);
+        kat_strip(line);
         const char *v;
         if ((v = kat_value(line, "Len"))) {
             bits = strtol(v, NULL, 10);
@@ -63,25 +49,6 @@ TEST(short_msg_kat)
     CHECK_EQ_INT(cases, 256);
 }
 
-/* Reads the 200-byte states written as hex byte pairs after a heading line. */
-static int read_state(FILE *f, uint8_t st[200])
-{
-    static char line[4096]; /* a state line is 600 characters */
-    size_t n = 0;
-    while (n < 200 && fgets(line, sizeof(line), f)) {
-        for (char *p = line; *p && n < 200;) {
-            if (isxdigit((unsigned char)p[0]) && isxdigit((unsigned char)p[1])) {
-                size_t got;
-                if (hex_decode(st + n, 1, &got, p, 2, NULL)) return -1;
-                n++;
-                p += 2;
-            } else
-                p++;
-        }
-    }
-    return n == 200 ? 0 : -1;
-}
-
 TEST(keccakf_trace)
 {
     FILE *f = fopen(th_vector_path("keccak/KeccakF-1600-IntermediateValues.txt"), "r");
@@ -92,9 +59,9 @@ TEST(keccakf_trace)
     int examples = 0;
     while (fgets(line, sizeof(line), f)) {
         if (strncmp(line, "Input of permutation", 20) == 0) {
-            CHECK_EQ_INT(read_state(f, in), 0);
+            CHECK_EQ_INT(kat_read_state(f, in), 0);
         } else if (strncmp(line, "State after permutation", 23) == 0) {
-            CHECK_EQ_INT(read_state(f, out), 0);
+            CHECK_EQ_INT(kat_read_state(f, out), 0);
             CASE_BEGIN("KeccakF-1600 example %d", examples + 1);
             uint64_t st[25];
             for (int i = 0; i < 25; i++)
@@ -121,7 +88,7 @@ TEST(extremely_long_kat)
     long repeat = 0;
     uint8_t md[32] = {0}, got[32];
     while (fgets(line, sizeof(line), f)) {
-        strip(line);
+        kat_strip(line);
         const char *v;
         if ((v = kat_value(line, "Repeat"))) repeat = strtol(v, NULL, 10);
         if ((v = kat_value(line, "Text"))) snprintf(text, sizeof(text), "%s", v);

@@ -5,6 +5,7 @@
  * mainnet block has a verified inclusion proof, and tampered receipts, forged
  * proofs and malformed encodings are rejected. */
 #include "harness.h"
+#include "receipts_util.h"
 
 #include "lightclient/hex.h"
 #include "lightclient/keccak.h"
@@ -175,25 +176,6 @@ out:
     json_decref(hdr);
 }
 
-/* Encodes every receipt of a JSON array. Out: vals/lens (caller frees). */
-static size_t encode_all(uint8_t ***vals, size_t **lens, const json_t *receipts)
-{
-    size_t n = json_array_size(receipts);
-    *vals = calloc(n, sizeof(**vals));
-    *lens = calloc(n, sizeof(**lens));
-    for (size_t i = 0; i < n; i++) {
-        eth_receipt r;
-        zk_buf b;
-        buf_init(&b, 0);
-        CHECK_EQ_INT(receipt_from_json(&r, json_array_get(receipts, i), NULL), ZK_OK);
-        CHECK_EQ_INT(receipt_encode(&b, &r), ZK_OK);
-        receipt_clear(&r);
-        (*vals)[i] = b.data;
-        (*lens)[i] = b.len;
-    }
-    return n;
-}
-
 TEST(inclusion_proof_every_index)
 {
     json_t *receipts = th_load_json("receipts/helios_mainnet_21925176_receipts.json");
@@ -202,7 +184,7 @@ TEST(inclusion_proof_every_index)
     uint8_t root[32], **vals;
     size_t *lens;
     CHECK(field32(root, block, "receiptsRoot"));
-    size_t n = encode_all(&vals, &lens, receipts);
+    size_t n = th_receipts_encode(&vals, &lens, receipts);
     size_t maxlen = 0;
     for (size_t i = 0; i < n; i++)
         if (lens[i] > maxlen) maxlen = lens[i];
@@ -601,7 +583,7 @@ TEST(mutations_never_accept_noncanonical)
     if (!receipts) return;
     uint8_t **vals;
     size_t *lens;
-    size_t n = encode_all(&vals, &lens, receipts);
+    size_t n = th_receipts_encode(&vals, &lens, receipts);
     size_t accepted = 0, rejected = 0;
     for (size_t i = 0; i < n; i++) {
         for (int trial = 0; trial < 300; trial++) {

@@ -4,31 +4,9 @@
  * no-ops. Small gadgets are checked exhaustively: every witness of the bit gadgets,
  * every pair of the 4-bit comparator. */
 #include "harness.h"
+#include "prover/circuit_sys.h"
 
 #include "prover/circuit.h"
-
-typedef struct sys {
-    r1cs cs;
-    circ c;
-} sys;
-
-static bool sys_init(sys *s)
-{
-    if (r1cs_init(&s->cs) != ZK_OK) return false;
-    circ_init(&s->c, &s->cs);
-    return true;
-}
-
-static void sys_clear(sys *s)
-{
-    circ_clear(&s->c);
-    r1cs_clear(&s->cs);
-}
-
-static bool satisfied(const sys *s)
-{
-    return r1cs_is_satisfied(&s->cs, NULL, NULL) == ZK_OK;
-}
 
 static fr fu(uint64_t v)
 {
@@ -42,7 +20,7 @@ static bool sat_with(sys *s, r1cs_var v, uint64_t x)
 {
     fr old = *r1cs_value(&s->cs, v), nv = fu(x);
     r1cs_set_value(&s->cs, v, &nv);
-    bool ok = satisfied(s);
+    bool ok = sys_satisfied(s);
     r1cs_set_value(&s->cs, v, &old);
     return ok;
 }
@@ -54,7 +32,7 @@ static bool sat_bumped(sys *s, r1cs_var v)
     fr_set_one(&one);
     fr_add(&nv, &old, &one);
     r1cs_set_value(&s->cs, v, &nv);
-    bool ok = satisfied(s);
+    bool ok = sys_satisfied(s);
     r1cs_set_value(&s->cs, v, &old);
     return ok;
 }
@@ -104,7 +82,7 @@ TEST(public_inputs)
     circ_assert_equal(&s.c, p, q);
     CHECK_EQ_INT(r1cs_n_public(&s.cs), 1);
     CHECK(fr_eq(circ_val(&s.c, p), &v));
-    CHECK(satisfied(&s));
+    CHECK(sys_satisfied(&s));
     CHECK(!sat_bumped(&s, p));
     CHECK(!sat_bumped(&s, q));
     sys_clear(&s);
@@ -147,7 +125,7 @@ TEST(mul_and_asserts)
     r1cs_lc_clear(&one);
     r1cs_lc_clear(&out);
     CHECK_EQ_INT(circ_status(&s.c, NULL), ZK_OK);
-    CHECK(satisfied(&s));
+    CHECK(sys_satisfied(&s));
     CHECK(!sat_bumped(&s, m));
     CHECK(!sat_bumped(&s, t));
     CHECK(!sat_bumped(&s, a));
@@ -157,13 +135,13 @@ TEST(mul_and_asserts)
     CHECK(sys_init(&s));
     r1cs_var x = circ_var_u64(&s.c, 5), y = circ_var_u64(&s.c, 6);
     circ_assert_equal(&s.c, x, y);
-    CHECK(!satisfied(&s));
+    CHECK(!sys_satisfied(&s));
     CHECK(sat_with(&s, y, 5));
     sys_clear(&s);
     CHECK(sys_init(&s));
     x = circ_var_u64(&s.c, 5);
     circ_assert_const(&s.c, x, 4);
-    CHECK(!satisfied(&s));
+    CHECK(!sys_satisfied(&s));
     CHECK(sat_with(&s, x, 4));
     sys_clear(&s);
 }
@@ -201,7 +179,7 @@ TEST(bit_gadgets_exhaustive)
                 }
                 CHECK_EQ_INT(circ_status(&s.c, NULL), ZK_OK);
                 CHECK_EQ_INT(circ_val_u64(&s.c, o), want);
-                CHECK(satisfied(&s));
+                CHECK(sys_satisfied(&s));
                 for (uint64_t x = 0; x < 3; x++)
                     CHECK_EQ_INT(sat_with(&s, o, x), x == want);
                 sys_clear(&s);
@@ -216,7 +194,7 @@ TEST(bits_and_booleans)
     r1cs_var b0 = circ_bit(&s.c, 0), b1 = circ_bit(&s.c, 1);
     r1cs_var v = circ_var_u64(&s.c, 1);
     circ_assert_bit(&s.c, v);
-    CHECK(satisfied(&s));
+    CHECK(sys_satisfied(&s));
     CHECK(!sat_with(&s, b0, 2));
     CHECK(!sat_with(&s, b1, 2));
     CHECK(!sat_with(&s, v, 3));
@@ -233,7 +211,7 @@ TEST(select_gadget)
         r1cs_var a = circ_var_u64(&s.c, 1000), b = circ_var_u64(&s.c, 77);
         r1cs_var o = circ_select(&s.c, sel, a, b);
         CHECK_EQ_INT(circ_val_u64(&s.c, o), sv ? 1000 : 77);
-        CHECK(satisfied(&s));
+        CHECK(sys_satisfied(&s));
         CHECK(!sat_bumped(&s, o));
         CHECK(!sat_with(&s, o, sv ? 77 : 1000));
         /* flipping the selector alone is caught too */
@@ -264,7 +242,7 @@ TEST(to_bits_range_pack)
     r1cs_lc_clear(&lc);
     circ_range(&s.c, v, 8);
     CHECK_EQ_INT(circ_status(&s.c, NULL), ZK_OK);
-    CHECK(satisfied(&s));
+    CHECK(sys_satisfied(&s));
     /* a flipped bit, a non-bit, the packed value */
     CHECK(!sat_with(&s, bits[3], 1));
     CHECK(!sat_with(&s, bits[0], 2));
@@ -306,7 +284,7 @@ TEST(to_bits_range_pack)
     v = circ_var(&s.c, &top);
     circ_range(&s.c, v, 253);
     CHECK_EQ_INT(circ_status(&s.c, NULL), ZK_OK);
-    CHECK(satisfied(&s));
+    CHECK(sys_satisfied(&s));
     sys_clear(&s);
 }
 
@@ -320,7 +298,7 @@ TEST(is_zero_and_equal)
         uint32_t inv = s.cs.n_vars; /* the hint is allocated first */
         r1cs_var z = circ_is_zero(&s.c, v);
         CHECK_EQ_INT(circ_val_u64(&s.c, z), x == 0);
-        CHECK(satisfied(&s));
+        CHECK(sys_satisfied(&s));
         CHECK(!sat_with(&s, z, x != 0));
         CHECK(!sat_with(&s, z, 2));
         if (x != 0)
@@ -340,7 +318,7 @@ TEST(is_zero_and_equal)
         CHECK_EQ_INT(circ_val_u64(&s.c, e), x == 1);
         CHECK_EQ_INT(circ_val_u64(&s.c, k), x == 1);
         CHECK_EQ_INT(circ_status(&s.c, NULL), ZK_OK);
-        CHECK(satisfied(&s));
+        CHECK(sys_satisfied(&s));
         CHECK(!sat_with(&s, e, x != 1));
         CHECK(!sat_with(&s, k, x != 1));
         sys_clear(&s);
@@ -367,7 +345,7 @@ TEST(less_than_exhaustive_4bit)
             uint32_t d = s.cs.n_vars; /* the difference hint */
             r1cs_var lt = circ_less_than(&s.c, va, vb, 4);
             bool ok = circ_status(&s.c, NULL) == ZK_OK && circ_val_u64(&s.c, lt) == (a < b) &&
-                      satisfied(&s) && !sat_with(&s, lt, !(a < b)) && !sat_bumped(&s, d);
+                      sys_satisfied(&s) && !sat_with(&s, lt, !(a < b)) && !sat_bumped(&s, d);
             if (!ok) {
                 bad++;
                 CHECK_MSG(0, "less_than(%llu, %llu) wrong", (unsigned long long)a,
@@ -400,7 +378,7 @@ TEST(enforce_term_lists)
     /* (x - 3) * y = 0 */
     circ_enforce(&s.c, CTL({x, 1}, {R1CS_ONE, -3}), CT(y), NULL, 0);
     CHECK_EQ_INT(s.cs.n_cons, 2);
-    CHECK(satisfied(&s));
+    CHECK(sys_satisfied(&s));
     CHECK(!sat_with(&s, y, 6));
     CHECK(!sat_with(&s, x, 4));
     sys_clear(&s);

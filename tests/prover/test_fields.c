@@ -294,6 +294,77 @@ TEST(mul_asm_vs_portable)
     }
 }
 
+/* The branch-free x86-64 addition and subtraction and the MULX/ADX square against
+ * the portable C addition, subtraction and product a * a, over random and edge
+ * operands below p (0, 1, p - 1, R mod p, ...), for Fp, Fr and two one-limb primes,
+ * with the result aliasing each input; and the dispatching zkf_add/zkf_sub/zkf_sqr
+ * against them. Without the assembly (-DZKF_NO_ASM, another architecture, or for the
+ * square a CPU without BMI2/ADX) only the dispatch half runs. */
+TEST(add_sub_sqr_asm_vs_portable)
+{
+    zk_field small[2];
+    const uint64_t word_p[2][4] = {{(1ULL << 61) - 1, 0, 0, 0}, {0xffffffff00000001ULL, 0, 0, 0}};
+    CHECK_EQ_INT(zkf_params_init(&small[0], word_p[0]), ZK_OK);
+    CHECK_EQ_INT(zkf_params_init(&small[1], word_p[1]), ZK_OK);
+    const zk_field *fs[4] = {&FP_FIELD, &FR_FIELD, &small[0], &small[1]};
+    const char *names[4] = {"Fp", "Fr", "2^61-1", "Goldilocks"};
+    bool adx = zkf_cpu_has_adx();
+    (void)adx; /* unread without the assembly */
+    for (int k = 0; k < 4; k++) {
+        const zk_field *f = fs[k];
+        CASE_BEGIN("%s: 200000 sums, differences and squares", names[k]);
+        int bad = 0;
+        for (int i = 0; i < 200000; i++) {
+            uint64_t a[4], b[4], want_s[4], want_d[4], want_q[4], got[4];
+            diff_operand(a, f, false);
+            diff_operand(b, f, false);
+            if (i % 7 == 0) memcpy(b, a, 32); /* b = a: sum 2a, difference 0 */
+            zkf_add_portable(f, want_s, a, b);
+            zkf_sub_portable(f, want_d, a, b);
+            zkf_mul_portable(f, want_q, a, a);
+            bad += zkf_limbs_geq(want_s, f->p) + zkf_limbs_geq(want_d, f->p);
+#ifdef ZKF_HAVE_X86_ASM
+            zkf_add_x86(got, a, b, f->p);
+            bad += memcmp(got, want_s, 32) != 0;
+            memcpy(got, a, 32);
+            zkf_add_x86(got, got, b, f->p);
+            bad += memcmp(got, want_s, 32) != 0;
+            memcpy(got, b, 32);
+            zkf_add_x86(got, a, got, f->p);
+            bad += memcmp(got, want_s, 32) != 0;
+            zkf_sub_x86(got, a, b, f->p);
+            bad += memcmp(got, want_d, 32) != 0;
+            memcpy(got, a, 32);
+            zkf_sub_x86(got, got, b, f->p);
+            bad += memcmp(got, want_d, 32) != 0;
+            memcpy(got, b, 32);
+            zkf_sub_x86(got, a, got, f->p);
+            bad += memcmp(got, want_d, 32) != 0;
+#endif
+#ifdef ZKF_HAVE_ADX
+            if (adx) {
+                zkf_sqr_adx(got, a, f->p, f->inv);
+                bad += memcmp(got, want_q, 32) != 0;
+                memcpy(got, a, 32);
+                zkf_sqr_adx(got, got, f->p, f->inv);
+                bad += memcmp(got, want_q, 32) != 0;
+            }
+#endif
+            zkf_sqr(f, got, a);
+            bad += memcmp(got, want_q, 32) != 0;
+            zkf_add(f, got, a, b);
+            bad += memcmp(got, want_s, 32) != 0;
+            zkf_sub(f, got, a, b);
+            bad += memcmp(got, want_d, 32) != 0;
+            /* (a - b) + b == a through the dispatching pair */
+            zkf_add(f, got, got, b);
+            bad += memcmp(got, a, 32) != 0;
+        }
+        CHECK_EQ_INT(bad, 0);
+        CASE_END();
+    }
+}
+
 /* The binary-GCD inverse (Pornin's algorithm) on random and edge elements of Fp and
  * Fr: a * a^-1 == 1, and a^-1 == a^(p-2) on a sample. The edge elements are raw
  * Montgomery limbs 1, 2, 3, 2^64, 2^128, 2^253, p - 1, p - 2, whose integers are
@@ -697,6 +768,6 @@ TEST(frobenius_constants)
 }
 
 TEST_MAIN(RUN(tabulated_constants); RUN(tiny_primes_exhaustive); RUN(word_primes_vs_int128);
-          RUN(bn254_mul_vs_naive); RUN(mul_asm_vs_portable); RUN(inverse_binary_gcd);
-          RUN(field_laws); RUN(batch_inversion); RUN(codecs); RUN(fr_roots_of_unity); RUN(tower);
-          RUN(frobenius_constants))
+          RUN(bn254_mul_vs_naive); RUN(mul_asm_vs_portable); RUN(add_sub_sqr_asm_vs_portable);
+          RUN(inverse_binary_gcd); RUN(field_laws); RUN(batch_inversion); RUN(codecs);
+          RUN(fr_roots_of_unity); RUN(tower); RUN(frobenius_constants))

@@ -5,6 +5,8 @@
  * single corrupted variables (digest, theta, chi, length, padding) and a consistent
  * attempt to claim another length all leave the system unsatisfied. */
 #include "harness.h"
+#include "keccak_vectors.h"
+#include "prover/circuit_sys.h"
 
 #include <ctype.h>
 #include <time.h>
@@ -17,30 +19,6 @@
 #include "prover/gadget_keccak.h"
 
 #define RATE 136
-
-/* A system and its circuit, built together and released together. */
-typedef struct sys {
-    r1cs cs;
-    circ c;
-} sys;
-
-static bool sys_init(sys *s)
-{
-    if (r1cs_init(&s->cs) != ZK_OK) return false;
-    circ_init(&s->c, &s->cs);
-    return true;
-}
-
-static void sys_clear(sys *s)
-{
-    circ_clear(&s->c);
-    r1cs_clear(&s->cs);
-}
-
-static bool satisfied(const sys *s)
-{
-    return r1cs_is_satisfied(&s->cs, NULL, NULL) == ZK_OK;
-}
 
 /* Changes v's witness (a bit flips; anything else grows by one), checks the system
  * rejects it, and restores it. Returns true when the corruption was caught. */
@@ -55,43 +33,9 @@ static bool corruption_caught(sys *s, r1cs_var v)
     else
         fr_add(&bad, &old, &one);
     r1cs_set_value(&s->cs, v, &bad);
-    bool caught = !satisfied(s);
+    bool caught = !sys_satisfied(s);
     r1cs_set_value(&s->cs, v, &old);
     return caught;
-}
-
-/* ---- vector files (parsed as tests/lightclient/test_keccak.c does) ---------------- */
-
-static const char *kat_value(const char *line, const char *key)
-{
-    size_t kl = strlen(key);
-    if (strncmp(line, key, kl) != 0 || strncmp(line + kl, " = ", 3) != 0) return NULL;
-    return line + kl + 3;
-}
-
-static void strip(char *s)
-{
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-}
-
-static int read_state(FILE *f, uint8_t st[200])
-{
-    static char line[4096];
-    size_t n = 0;
-    while (n < 200 && fgets(line, sizeof(line), f)) {
-        for (char *p = line; *p && n < 200;) {
-            if (isxdigit((unsigned char)p[0]) && isxdigit((unsigned char)p[1])) {
-                size_t got;
-                if (hex_decode(st + n, 1, &got, p, 2, NULL)) return -1;
-                n++;
-                p += 2;
-            } else
-                p++;
-        }
-    }
-    return n == 200 ? 0 : -1;
 }
 
 /* ---- gadget_bits ---------------------------------------------------------------- */
@@ -134,7 +78,7 @@ TEST(bits_alloc_pack_roundtrip)
     CHECK_EQ_INT(circ_val_u64(&s.c, p3),
                  ((uint64_t)data[28] << 16) | ((uint64_t)data[29] << 8) | data[30]);
     CHECK_EQ_INT(circ_status(&s.c, NULL), ZK_OK);
-    CHECK(satisfied(&s));
+    CHECK(sys_satisfied(&s));
     /* Negative: the packed values and the bits are pinned. */
     CHECK(corruption_caught(&s, p31));
     CHECK(corruption_caught(&s, p3));
@@ -145,7 +89,7 @@ TEST(bits_alloc_pack_roundtrip)
     fr_from_u64(&two, 2);
     fr old = *r1cs_value(&s.cs, bits[9]);
     r1cs_set_value(&s.cs, bits[9], &two);
-    CHECK(!satisfied(&s));
+    CHECK(!sys_satisfied(&s));
     gb_bytes_value(&s.c, bits, 2, back);
     CHECK_EQ_INT(circ_status(&s.c, NULL), ZK_ERR_INTERNAL);
     r1cs_set_value(&s.cs, bits[9], &old);
@@ -182,7 +126,7 @@ TEST(bits_assert_equal)
         gb_assert_equal_bits(&s.c, ba, bb, 32);
         CHECK_EQ_INT(s.cs.n_cons - n0, 32);
         CHECK_EQ_INT(circ_status(&s.c, NULL), ZK_OK);
-        CHECK(satisfied(&s) == !flip);
+        CHECK(sys_satisfied(&s) == !flip);
         sys_clear(&s);
     }
 }
@@ -199,9 +143,9 @@ TEST(keccak_f_trace)
     int examples = 0;
     while (fgets(line, sizeof(line), f)) {
         if (strncmp(line, "Input of permutation", 20) == 0) {
-            CHECK_EQ_INT(read_state(f, in), 0);
+            CHECK_EQ_INT(kat_read_state(f, in), 0);
         } else if (strncmp(line, "State after permutation", 23) == 0) {
-            CHECK_EQ_INT(read_state(f, out), 0);
+            CHECK_EQ_INT(kat_read_state(f, out), 0);
             CASE_BEGIN("gk_keccak_f example %d", examples + 1);
             sys s;
             CHECK(sys_init(&s));
@@ -216,7 +160,7 @@ TEST(keccak_f_trace)
             uint8_t got[200];
             gb_bytes_value(&s.c, bout, 200, got);
             CHECK_MEM(got, out, 200);
-            CHECK(satisfied(&s));
+            CHECK(sys_satisfied(&s));
             CHECK_MSG(cost <= 150000, "Keccak-f costs %zu constraints", cost);
             if (examples == 0) {
                 printf("  gk_keccak_f: %zu constraints, %u variables\n", cost, v1 - v0);
@@ -264,7 +208,7 @@ TEST(keccak_f_chi_theta_corruption)
     uint32_t v0 = s.cs.n_vars;
     gk_keccak_f(&s.c, bin, bout);
     CHECK_EQ_INT(circ_status(&s.c, NULL), ZK_OK);
-    CHECK(satisfied(&s));
+    CHECK(sys_satisfied(&s));
     uint32_t theta_d = v0 + 2 * 320;    /* first D bit of round 0 */
     uint32_t theta_xor = theta_d + 320; /* first A ^ D of round 0 */
     uint32_t chi0 = theta_xor + 1600;   /* first chi variable of round 0 */
@@ -306,7 +250,7 @@ static size_t check_fixed(const uint8_t *msg, size_t len, const uint8_t want[32]
     uint8_t got[32];
     gb_bytes_value(&s.c, digest, 32, got);
     CHECK_MEM(got, want, 32);
-    CHECK(satisfied(&s));
+    CHECK(sys_satisfied(&s));
     if (check_sound) {
         CHECK(corruption_caught(&s, digest[0]));
         CHECK(corruption_caught(&s, digest[255]));
@@ -329,7 +273,7 @@ TEST(keccak256_short_msg_kat)
     size_t msg_len = 0;
     int cases = 0, seen = 0;
     while (fgets(line, sizeof(line), f)) {
-        strip(line);
+        kat_strip(line);
         const char *v;
         if ((v = kat_value(line, "Len"))) {
             bits = strtol(v, NULL, 10);
@@ -430,10 +374,10 @@ static void var_soundness(var_build *b, const uint8_t *msg, size_t max_len, size
         fr_set_zero(&zero);
         r1cs_set_value(&b->s.cs, b->len, &nl);
         r1cs_set_value(&b->s.cs, b->v0 + (r1cs_var)lv, &one);
-        CHECK(!satisfied(&b->s));
+        CHECK(!sys_satisfied(&b->s));
         r1cs_set_value(&b->s.cs, b->len, &old_len);
         r1cs_set_value(&b->s.cs, b->v0 + (r1cs_var)lv, &zero);
-        CHECK(satisfied(&b->s));
+        CHECK(sys_satisfied(&b->s));
     }
     /* len = max_len + 1 cannot be satisfied whatever the keep bits: set them all */
     fr big, one;
@@ -441,7 +385,7 @@ static void var_soundness(var_build *b, const uint8_t *msg, size_t max_len, size
     fr_set_one(&one);
     fr old_len = *r1cs_value(&b->s.cs, b->len);
     r1cs_set_value(&b->s.cs, b->len, &big);
-    CHECK(!satisfied(&b->s));
+    CHECK(!sys_satisfied(&b->s));
     r1cs_set_value(&b->s.cs, b->len, &old_len);
     (void)msg;
 }
@@ -463,7 +407,7 @@ TEST(keccak256_var_edges)
         CHECK_EQ_INT(var_build_run(&b, msg, max_len, lv), ZK_OK);
         gb_bytes_value(&b.s.c, b.digest, 32, got);
         CHECK_MEM(got, want, 32);
-        CHECK(satisfied(&b.s));
+        CHECK(sys_satisfied(&b.s));
         if (i == 0) printf("  gk_keccak256_var max_len %zu: %zu constraints\n", max_len, b.cost);
         if (lv == 136) var_soundness(&b, msg, max_len, lv);
         var_build_clear(&b);
@@ -491,7 +435,7 @@ TEST(keccak256_var_garbage_ignored)
         gb_bytes_value(&b2.s.c, b2.digest, 32, g2);
         CHECK_MEM(g1, want, 32);
         CHECK_MEM(g2, want, 32);
-        CHECK(satisfied(&b1.s) && satisfied(&b2.s));
+        CHECK(sys_satisfied(&b1.s) && sys_satisfied(&b2.s));
         CHECK_EQ_INT(b1.cost, b2.cost);
         var_soundness(&b1, msg, max_len, lv);
         var_build_clear(&b1);
@@ -506,7 +450,7 @@ TEST(keccak256_var_garbage_ignored)
     CHECK_EQ_INT(var_build_run(&b, NULL, 0, 0), ZK_OK);
     gb_bytes_value(&b.s.c, b.digest, 32, got);
     CHECK_MEM(got, want, 32);
-    CHECK(satisfied(&b.s));
+    CHECK(sys_satisfied(&b.s));
     CHECK(corruption_caught(&b.s, b.len));
     var_build_clear(&b);
     CASE_END();

@@ -6,6 +6,7 @@
  * swapped node, a changed byte, a changed value, a wrong root, a shorter or longer value,
  * a dropped or an extra node) are refused by the builder. */
 #include "harness.h"
+#include "receipts_util.h"
 
 #include "lightclient/hex.h"
 #include "lightclient/mpt.h"
@@ -449,25 +450,6 @@ out:
 
 /* ---- the real block -------------------------------------------------------- */
 
-static size_t encode_receipts(uint8_t ***vals, size_t **lens, const json_t *receipts)
-{
-    size_t n = json_array_size(receipts);
-    *vals = calloc(n, sizeof **vals);
-    *lens = calloc(n, sizeof **lens);
-    if (!*vals || !*lens) return 0;
-    for (size_t i = 0; i < n; i++) {
-        eth_receipt r;
-        zk_buf b;
-        buf_init(&b, 0);
-        CHECK_EQ_INT(receipt_from_json(&r, json_array_get(receipts, i), NULL), ZK_OK);
-        CHECK_EQ_INT(receipt_encode(&b, &r), ZK_OK);
-        receipt_clear(&r);
-        (*vals)[i] = b.data;
-        (*lens)[i] = b.len;
-    }
-    return n;
-}
-
 /* Mainnet block 21925176: its receiptsRoot, real proofs of receipts 127, 0, 1, 128 and
  * 201 (keys 0x7f, 0x80, 0x01, 0x81 0x80, 0x81 0xc9; 3, 3, 3, 5 and 5 nodes). Receipt 127
  * is built into a circuit (1.9M constraints: 532-byte nodes, the production node size)
@@ -482,7 +464,7 @@ TEST(mainnet_block_21925176)
     uint8_t root[32];
     const char *hex = json_string_value(json_object_get(block, "receiptsRoot"));
     CHECK(hex && hex_decode_fixed(root, 32, hex, NULL) == ZK_OK);
-    n = encode_receipts(&vals, &lens, receipts);
+    n = th_receipts_encode(&vals, &lens, receipts);
     CHECK_EQ_INT(n, 202);
     if (n != 202) goto out;
     static const size_t idxs[] = {127, 0, 1, 128, 201};

@@ -9,30 +9,13 @@
  * A signature with x(R) >= n (f = 1) cannot be produced on purpose (probability about
  * 2^-128), so that path is covered only by the constraints on f, not by a vector. */
 #include "harness.h"
+#include "secp256k1_consts.h"
 
 #include <openssl/sha.h>
 
 #include "lightclient/ecdsa.h"
 #include "lightclient/hex.h"
 #include "prover/gadget_secp256k1.h"
-
-static const uint8_t N[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                              0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48,
-                              0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
-static const uint8_t P[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                              0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                              0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xfc, 0x2f};
-
-/* out = a - b (mod 2^256), 32-byte big-endian. */
-static void sub256(uint8_t out[32], const uint8_t a[32], const uint8_t b[32])
-{
-    int borrow = 0;
-    for (int i = 31; i >= 0; i--) {
-        int d = a[i] - b[i] - borrow;
-        borrow = d < 0;
-        out[i] = (uint8_t)(d + (borrow ? 256 : 0));
-    }
-}
 
 /* One circuit: the digest bits allocated by the "caller", then the gadget. */
 typedef struct build {
@@ -123,7 +106,7 @@ TEST(constraint_count_and_random_signature)
     CHECK_EQ_INT(ecdsa_sign(ctx, sig, hash, sk), ZK_OK);
     expect_valid(hash, pub, sig, sig[64], n);
     /* The same signature made high-s (n - s) is valid plain ECDSA. */
-    sub256(sig + 32, N, sig + 32);
+    sub256(sig + 32, SECP256K1_N, sig + 32);
     CHECK_EQ_INT(ecdsa_verify(ctx, pub, hash, sig, sig + 32, ECDSA_ALLOW_HIGH_S, NULL), ZK_OK);
     expect_valid(hash, pub, sig, sig[64] ^ 1, n);
     ecdsa_context_free(ctx);
@@ -138,7 +121,7 @@ static bool chosen_s(const secp256k1_context *ctx, uint8_t pub[64], uint8_t sig[
     rand_key(ctx, k, rpt);
     memcpy(sig, rpt, 32);
     /* x(R) < n with overwhelming probability, so r = x(R) and v = y parity. */
-    if (memcmp(sig, N, 32) >= 0) return false;
+    if (memcmp(sig, SECP256K1_N, 32) >= 0) return false;
     memcpy(sig + 32, s, 32);
     return ecdsa_recover(ctx, pub, hash, sig, sig + 32, rpt[63] & 1, ECDSA_ALLOW_HIGH_S, NULL) ==
            ZK_OK;
@@ -163,7 +146,7 @@ TEST(edge_scalars)
     memset(hash, 0, 32);
     memset(s, 0, 32);
     s[31] = 1;
-    sub256(s, N, s);
+    sub256(s, SECP256K1_N, s);
     CASE_BEGIN("s = n - 1, z = 0");
     CHECK(chosen_s(ctx, pub, sig, hash, s));
     CHECK_EQ_INT(ecdsa_verify(ctx, pub, hash, sig, sig + 32, ECDSA_ALLOW_HIGH_S, NULL), ZK_OK);
@@ -289,11 +272,11 @@ TEST(refuses_invalid_signatures)
     CASE_END();
     CASE_BEGIN("key x = x + p does not fit / x >= p");
     memcpy(pub2, pub, 64);
-    memcpy(pub2, P, 32);
+    memcpy(pub2, SECP256K1_P, 32);
     expect_refused(hash, pub2, sig);
     CASE_END();
     const uint8_t zero[32] = {0};
-    const uint8_t *bad[] = {zero, N};
+    const uint8_t *bad[] = {zero, SECP256K1_N};
     for (int i = 0; i < 4; i++) {
         CASE_BEGIN("%s = %s", i % 2 ? "s" : "r", i / 2 ? "n" : "0");
         memcpy(t, sig, 64);

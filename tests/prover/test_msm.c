@@ -280,6 +280,53 @@ TEST(g2_msm_special)
     g2_special_cases(1200);
 }
 
+/* An MSM large enough for wide windows (the planner picks c = 12 or more here:
+ * thousands of batch-affine buckets, batches of hundreds of additions, the bucket
+ * prefetch and the precomputed int16 digits), where the naive sum would take too
+ * long: checked by linearity instead, against MSMs with other plans. For random s,
+ * t: MSM(P, s) + MSM(P, t) == MSM(P, s + t) (same points, other digits), the two
+ * halves of P summed == the whole (other n, so another window width), and 1, 2 or 3
+ * threads agree (other splits of the work). */
+TEST(g1_msm_wide_windows)
+{
+    const size_t n = (size_t)1 << 15, h = n / 2;
+    g1_affine *pts = g1_rand_points(n, true);
+    fr *s = calloc(n, sizeof *s), *t = calloc(n, sizeof *t), *st = calloc(n, sizeof *st);
+    CHECK(pts != NULL && s != NULL && t != NULL && st != NULL);
+    if (pts == NULL || s == NULL || t == NULL || st == NULL) goto out;
+    for (size_t i = 0; i < n; i++) {
+        rand_scalar(&s[i]);
+        fr_random(&t[i], rng, NULL);
+        fr_add(&st[i], &s[i], &t[i]);
+    }
+    g1_jacobian ms, mt, mst, lo, hi, sum, other;
+    CASE_BEGIN("g1 n=%zu: MSM(P, s) + MSM(P, t) == MSM(P, s + t)", n);
+    CHECK_EQ_INT(g1_msm(&ms, pts, s, n, 1, NULL, NULL), ZK_OK);
+    CHECK_EQ_INT(g1_msm(&mt, pts, t, n, 1, NULL, NULL), ZK_OK);
+    CHECK_EQ_INT(g1_msm(&mst, pts, st, n, 1, NULL, NULL), ZK_OK);
+    g1_jacobian_add(&sum, &ms, &mt);
+    CHECK(g1_jacobian_eq(&sum, &mst));
+    CHECK(!g1_jacobian_is_infinity(&ms));
+    CASE_END();
+    CASE_BEGIN("g1 n=%zu: two halves of %zu points sum to the whole", n, h);
+    CHECK_EQ_INT(g1_msm(&lo, pts, s, h, 1, NULL, NULL), ZK_OK);
+    CHECK_EQ_INT(g1_msm(&hi, pts + h, s + h, n - h, 1, NULL, NULL), ZK_OK);
+    g1_jacobian_add(&sum, &lo, &hi);
+    CHECK(g1_jacobian_eq(&sum, &ms));
+    CASE_END();
+    for (unsigned threads = 2; threads <= 3; threads++) {
+        CASE_BEGIN("g1 n=%zu: %u threads agree with one", n, threads);
+        CHECK_EQ_INT(g1_msm(&other, pts, s, n, threads, NULL, NULL), ZK_OK);
+        CHECK(g1_jacobian_eq(&other, &ms));
+        CASE_END();
+    }
+out:
+    free(pts);
+    free(s);
+    free(t);
+    free(st);
+}
+
 TEST(msm_scratch_size)
 {
     CASE_BEGIN("scratch sizes");
@@ -298,4 +345,4 @@ TEST(msm_scratch_size)
 }
 
 TEST_MAIN(RUN(g1_msm_random); RUN(g1_msm_special); RUN(g2_msm_random); RUN(g2_msm_special);
-          RUN(msm_scratch_size))
+          RUN(g1_msm_wide_windows); RUN(msm_scratch_size))

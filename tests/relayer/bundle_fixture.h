@@ -22,6 +22,7 @@
 #include "prover/prover.h"
 #include "relayer/bridge_abi.h"
 #include "relayer/bundle.h"
+#include "standin_circuit.h"
 
 #define BFX_FN static __attribute__((unused))
 
@@ -38,41 +39,6 @@ BFX_FN uint64_t bfx_rng(void *c)
     return th_rand64();
 }
 
-/* The stand-in circuit for pub[0..n): publics s_i, private w = 7, p_i = s_i w. */
-BFX_FN int bfx_standin(r1cs *cs, const uint8_t (*pub)[32], size_t n)
-{
-    r1cs_var s[8], w, p;
-    fr sv[8], wv, pv;
-    r1cs_lc la, lb, lc;
-    r1cs_lc_init(&la);
-    r1cs_lc_init(&lb);
-    r1cs_lc_init(&lc);
-    fr_from_u64(&wv, 7);
-    int rc = n <= 8 ? r1cs_init(cs) : ZK_ERR_RANGE;
-    for (size_t i = 0; rc == ZK_OK && i < n; i++) {
-        rc = fr_from_bytes_be(&sv[i], pub[i], NULL);
-        if (rc == ZK_OK) rc = r1cs_alloc_public(cs, &s[i], &sv[i]);
-    }
-    if (rc == ZK_OK) rc = r1cs_alloc_private(cs, &w, &wv);
-    for (size_t i = 0; rc == ZK_OK && i < n; i++) {
-        fr_mul(&pv, &sv[i], &wv);
-        rc = r1cs_alloc_private(cs, &p, &pv);
-        r1cs_lc_reset(&la);
-        r1cs_lc_reset(&lb);
-        r1cs_lc_reset(&lc);
-        if (rc == ZK_OK)
-            rc = r1cs_lc_add_var(&la, s[i]) || r1cs_lc_add_var(&lb, w) || r1cs_lc_add_var(&lc, p)
-                     ? ZK_ERR_NOMEM
-                     : ZK_OK;
-        if (rc == ZK_OK) rc = r1cs_add_constraint(cs, &la, &lb, &lc, NULL);
-    }
-    if (rc == ZK_OK) rc = r1cs_finalize(cs);
-    r1cs_lc_clear(&la);
-    r1cs_lc_clear(&lb);
-    r1cs_lc_clear(&lc);
-    return rc;
-}
-
 BFX_FN bool bfx_setup(groth16_pk *pk, groth16_vk *vk, size_t n)
 {
     uint8_t zero[8][32];
@@ -81,7 +47,7 @@ BFX_FN bool bfx_setup(groth16_pk *pk, groth16_vk *vk, size_t n)
     memset(&cs, 0, sizeof(cs));
     groth16_pk_init(pk);
     groth16_vk_init(vk);
-    int rc = bfx_standin(&cs, (const uint8_t(*)[32])zero, n);
+    int rc = standin_circuit_build(&cs, (const uint8_t(*)[32])zero, n);
     if (rc == ZK_OK) rc = groth16_setup_dev(pk, vk, &cs, bfx_rng, NULL, NULL);
     r1cs_clear(&cs);
     CHECK_EQ_INT(rc, ZK_OK);
@@ -93,12 +59,27 @@ BFX_FN bool bfx_prove(groth16_proof *proof, const groth16_pk *pk, const uint8_t 
 {
     r1cs cs;
     memset(&cs, 0, sizeof(cs));
-    int rc = bfx_standin(&cs, pub, n);
+    int rc = standin_circuit_build(&cs, pub, n);
     if (rc == ZK_OK)
         rc = groth16_prove(proof, pk, &cs, cs.values, cs.n_vars, 1, bfx_rng, NULL, NULL);
     r1cs_clear(&cs);
     CHECK_EQ_INT(rc, ZK_OK);
     return rc == ZK_OK;
+}
+
+/* Writes vk as snarkjs's verification_key.json to path (for `zkrelay verify`).
+ * Returns true on success. */
+BFX_FN bool bfx_write_vk(const char *path, const groth16_vk *vk)
+{
+    groth16_json_vk j;
+    memset(&j, 0, sizeof(j));
+    zk_buf b;
+    buf_init(&b, 0);
+    bool ok = groth16_vk_to_json(&j, vk) == ZK_OK && groth16_json_vk_write(&b, &j) == ZK_OK &&
+              th_write_file(path, b.data, b.len);
+    groth16_json_vk_clear(&j);
+    buf_clear(&b);
+    return ok;
 }
 
 /* Keys of both stand-ins and a QBFT chain of 4 validators (chaingen seed 7). */

@@ -13,19 +13,6 @@
 static bfx fx;
 static char fin_vk[512], inc_vk[512];
 
-static bool write_vk(const char *path, const groth16_vk *vk)
-{
-    groth16_json_vk j;
-    memset(&j, 0, sizeof(j));
-    zk_buf b;
-    buf_init(&b, 0);
-    bool ok = groth16_vk_to_json(&j, vk) == ZK_OK && groth16_json_vk_write(&b, &j) == ZK_OK &&
-              th_write_file(path, b.data, b.len);
-    groth16_json_vk_clear(&j);
-    buf_clear(&b);
-    return ok;
-}
-
 static th_proc run_verify(const char *bundle_path, bool as_json)
 {
     const char *args[] = {"verify",         bundle_path, "--finality-vk", fin_vk,
@@ -233,7 +220,7 @@ int main(void)
     if (bfx_init(&fx)) {
         snprintf(fin_vk, sizeof(fin_vk), "%s", th_tmp_path("fin_vk.json"));
         snprintf(inc_vk, sizeof(inc_vk), "%s", th_tmp_path("inc_vk.json"));
-        CHECK(write_vk(fin_vk, &fx.fin_vk) && write_vk(inc_vk, &fx.inc_vk));
+        CHECK(bfx_write_vk(fin_vk, &fx.fin_vk) && bfx_write_vk(inc_vk, &fx.inc_vk));
         RUN(test_verify);
         RUN(test_replay);
     }

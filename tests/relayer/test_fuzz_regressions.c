@@ -9,10 +9,22 @@
 #include "../../fuzz/fuzz_rpc.c"
 #include "../../fuzz/fuzz_replay.h"
 
-TEST(fuzz_abi_corpus) { FUZZ_REPLAY(abi); }
-TEST(fuzz_rpc_corpus) { FUZZ_REPLAY(rpc); }
-TEST(fuzz_config_corpus) { FUZZ_REPLAY(config); }
-TEST(fuzz_bundle_corpus) { FUZZ_REPLAY(bundle); }
+TEST(fuzz_abi_corpus)
+{
+    FUZZ_REPLAY(abi);
+}
+TEST(fuzz_rpc_corpus)
+{
+    FUZZ_REPLAY(rpc);
+}
+TEST(fuzz_config_corpus)
+{
+    FUZZ_REPLAY(config);
+}
+TEST(fuzz_bundle_corpus)
+{
+    FUZZ_REPLAY(bundle);
+}
 
 TEST_MAIN(RUN(fuzz_abi_corpus), RUN(fuzz_rpc_corpus), RUN(fuzz_config_corpus),
           RUN(fuzz_bundle_corpus))

@@ -12,6 +12,7 @@
  * Each snarkjs call costs about 0.7 s of node start-up, so the calls are few (about 10).
  * A missing snarkjs is a failure: `make deps` installs it. */
 #include "harness.h"
+#include "relayer/snarkjs_run.h"
 
 #include <fcntl.h>
 #include <stdarg.h>
@@ -20,8 +21,6 @@
 
 #include "prover/fp.h"
 #include "prover/groth16_json.h"
-
-#define SNARKJS "tools/node_modules/.bin/snarkjs"
 
 static char v_zkey[512], v_wtns[512], v_r1cs[512], v_public[512], v_vk[512];
 /* Scratch files, made once. */
@@ -32,74 +31,16 @@ static void path_copy(char *out, const char *in)
     snprintf(out, 512, "%s", in);
 }
 
-/* Runs `node SNARKJS args...` (NULL-terminated) from the repository root, capturing its
- * output. status: the exit code, or -1 when it died from a signal or did not start. */
-static th_proc snarkjs(const char *a0, ...)
-{
-    th_proc r = {-1, NULL, NULL};
-    const char *argv[24] = {"node", SNARKJS};
-    size_t n = 2;
-    va_list ap;
-    va_start(ap, a0);
-    for (const char *a = a0; a && n < 23; a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    char out_path[512], err_path[512];
-    path_copy(out_path, th_tmp_path("snarkjs.stdout"));
-    path_copy(err_path, th_tmp_path("snarkjs.stderr"));
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (in < 0 || out < 0 || err < 0) _exit(126);
-        if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
-        execvp("node", (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0;
-    if (pid > 0 && waitpid(pid, &st, 0) == pid) {
-        r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-        r.out = th_read_text(out_path);
-        r.err = th_read_text(err_path);
-    }
-    if (!r.out) r.out = calloc(1, 1);
-    if (!r.err) r.err = calloc(1, 1);
-    return r;
-}
-
 /* snarkjs groth16 verify vk pub proof: true when snarkjs says OK! and exits 0. */
 static bool snarkjs_accepts(const char *vk, const char *pub, const char *proof)
 {
-    th_proc p = snarkjs("groth16", "verify", vk, pub, proof, NULL);
+    th_proc p = snarkjs_run("groth16", "verify", vk, pub, proof, NULL);
     bool ok = p.status == 0 && strstr(p.out, "OK!") != NULL;
     /* Anything but a clean accept or a clean reject (exit 1) is a broken run. */
     CHECK_MSG(p.status == 0 || p.status == 1, "snarkjs verify exit %d: %s %s", p.status, p.out,
               p.err);
     th_proc_free(&p);
     return ok;
-}
-
-/* zkrelay args... (NULL-terminated); returns the exit status (-1: died). */
-static int zkrelay(const char *a0, ...)
-{
-    const char *argv[24];
-    size_t n = 0;
-    va_list ap;
-    va_start(ap, a0);
-    for (const char *a = a0; a && n < 24; a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    th_proc p = th_run_zkrelay(argv, n, NULL);
-    CHECK_MSG(th_proc_sanitizer_clean(&p), "sanitizer report: %s", p.err);
-    if (p.status != 0 && p.status != 3)
-        fprintf(stderr, "    zkrelay %s %s: exit %d: %s", a0, n > 1 ? argv[1] : "", p.status,
-                p.err);
-    int st = p.status;
-    th_proc_free(&p);
-    return st;
 }
 
 static bool files_equal(const char *a, const char *b)
@@ -145,7 +86,8 @@ TEST(test_tools_present)
 TEST(test_snarkjs_accepts_our_proof)
 {
     CASE_BEGIN("zkrelay prove (upstream zkey) -> snarkjs groth16 verify: OK");
-    CHECK_EQ_INT(zkrelay("groth16", "prove", v_zkey, v_wtns, our_proof, our_pub, NULL), 0);
+    CHECK_EQ_INT(zkrelay_run(NULL, "groth16", "prove", v_zkey, v_wtns, our_proof, our_pub, NULL),
+                 0);
     CHECK(files_equal(our_pub, v_public));
     CHECK(snarkjs_accepts(v_vk, our_pub, our_proof));
     CASE_END();
@@ -158,8 +100,9 @@ TEST(test_snarkjs_on_our_dev_key)
     path_copy(s_vk, th_tmp_path("snarkjs_dev_vk.json"));
 
     CASE_BEGIN("snarkjs zkey export verificationkey of our dev zkey = our vk (parsed)");
-    CHECK_EQ_INT(zkrelay("groth16", "setup", "--dev", v_r1cs, dev_zkey, "--vk", dev_vk, NULL), 0);
-    th_proc p = snarkjs("zkey", "export", "verificationkey", dev_zkey, s_vk, NULL);
+    CHECK_EQ_INT(
+        zkrelay_run(NULL, "groth16", "setup", "--dev", v_r1cs, dev_zkey, "--vk", dev_vk, NULL), 0);
+    th_proc p = snarkjs_run("zkey", "export", "verificationkey", dev_zkey, s_vk, NULL);
     CHECK_MSG(p.status == 0, "snarkjs zkey export: exit %d: %s %s", p.status, p.out, p.err);
     th_proc_free(&p);
     json_t *ours = load_json_file(dev_vk), *theirs = load_json_file(s_vk);
@@ -169,7 +112,8 @@ TEST(test_snarkjs_on_our_dev_key)
     CASE_END();
 
     CASE_BEGIN("zkrelay prove (our dev zkey) -> snarkjs verify with our vk: OK");
-    CHECK_EQ_INT(zkrelay("groth16", "prove", dev_zkey, v_wtns, dev_proof, dev_pub, NULL), 0);
+    CHECK_EQ_INT(zkrelay_run(NULL, "groth16", "prove", dev_zkey, v_wtns, dev_proof, dev_pub, NULL),
+                 0);
     CHECK(snarkjs_accepts(dev_vk, dev_pub, dev_proof));
     CASE_END();
 }
@@ -184,13 +128,13 @@ TEST(test_we_accept_snarkjs_proofs)
         path_copy(proof, th_tmp_path(i ? "s_dev_proof.json" : "s_up_proof.json"));
         path_copy(pub, th_tmp_path(i ? "s_dev_public.json" : "s_up_public.json"));
         CASE_BEGIN("snarkjs groth16 prove (%s zkey) -> zkrelay groth16 verify: exit 0", names[i]);
-        th_proc p = snarkjs("groth16", "prove", zkeys[i], v_wtns, proof, pub, NULL);
+        th_proc p = snarkjs_run("groth16", "prove", zkeys[i], v_wtns, proof, pub, NULL);
         CHECK_MSG(p.status == 0, "snarkjs prove: exit %d: %s %s", p.status, p.out, p.err);
         th_proc_free(&p);
         CHECK(files_equal(pub, v_public));
-        CHECK_EQ_INT(zkrelay("groth16", "verify", vks[i], pub, proof, NULL), 0);
+        CHECK_EQ_INT(zkrelay_run(NULL, "groth16", "verify", vks[i], pub, proof, NULL), 0);
         /* and not under the other key */
-        CHECK_EQ_INT(zkrelay("groth16", "verify", vks[1 - i], pub, proof, NULL), 3);
+        CHECK_EQ_INT(zkrelay_run(NULL, "groth16", "verify", vks[1 - i], pub, proof, NULL), 3);
         CASE_END();
     }
 }
@@ -244,21 +188,21 @@ TEST(test_both_reject_forgeries)
     CASE_BEGIN("our dev proof, pi_a.y negated (on the curve): both reject");
     if (write_tweaked(dev_proof, p_neg, "pi_a", 1, -1, true)) {
         CHECK(!snarkjs_accepts(dev_vk, dev_pub, p_neg));
-        CHECK_EQ_INT(zkrelay("groth16", "verify", dev_vk, dev_pub, p_neg, NULL), 3);
+        CHECK_EQ_INT(zkrelay_run(NULL, "groth16", "verify", dev_vk, dev_pub, p_neg, NULL), 3);
     }
     CASE_END();
 
     CASE_BEGIN("our upstream-key proof, pi_c.x + 1 (off the curve): both reject");
     if (write_tweaked(our_proof, p_plus, "pi_c", 0, -1, false)) {
         CHECK(!snarkjs_accepts(v_vk, our_pub, p_plus));
-        CHECK_EQ_INT(zkrelay("groth16", "verify", v_vk, our_pub, p_plus, NULL), 3);
+        CHECK_EQ_INT(zkrelay_run(NULL, "groth16", "verify", v_vk, our_pub, p_plus, NULL), 3);
     }
     CASE_END();
 
     CASE_BEGIN("our upstream-key proof, pi_b.x.c1 negated: both reject");
     if (write_tweaked(our_proof, p_b, "pi_b", 0, 1, true)) {
         CHECK(!snarkjs_accepts(v_vk, our_pub, p_b));
-        CHECK_EQ_INT(zkrelay("groth16", "verify", v_vk, our_pub, p_b, NULL), 3);
+        CHECK_EQ_INT(zkrelay_run(NULL, "groth16", "verify", v_vk, our_pub, p_b, NULL), 3);
     }
     CASE_END();
 
@@ -283,9 +227,9 @@ TEST(test_both_reject_forgeries)
     json_decref(arr);
     if (ok) {
         CHECK(!snarkjs_accepts(v_vk, pub_bad, our_proof));
-        CHECK_EQ_INT(zkrelay("groth16", "verify", v_vk, pub_bad, our_proof, NULL), 3);
+        CHECK_EQ_INT(zkrelay_run(NULL, "groth16", "verify", v_vk, pub_bad, our_proof, NULL), 3);
         /* the same file under our dev key and its proof */
-        CHECK_EQ_INT(zkrelay("groth16", "verify", dev_vk, pub_bad, dev_proof, NULL), 3);
+        CHECK_EQ_INT(zkrelay_run(NULL, "groth16", "verify", dev_vk, pub_bad, dev_proof, NULL), 3);
     }
     CASE_END();
 }

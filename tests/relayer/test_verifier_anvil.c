@@ -58,8 +58,6 @@ static struct {
     uint8_t four_ours[20], four_snark[20];
 } g;
 
-
-
 static void copy_path(char dst[1024], const char *src)
 {
     snprintf(dst, 1024, "%s", src);
@@ -72,27 +70,10 @@ static void copy_path(char dst[1024], const char *src)
  * Out: *out, *err (malloc'd text; never NULL). */
 static int run_proc(const char *const *argv, char **out, char **err)
 {
-    char out_path[1024], err_path[1024];
-    copy_path(out_path, th_tmp_path("sub.stdout"));
-    copy_path(err_path, th_tmp_path("sub.stderr"));
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (in < 0 || o < 0 || e < 0) _exit(126);
-        if (dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0) _exit(126);
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0, status = -1;
-    if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st)) status = WEXITSTATUS(st);
-    *out = th_read_text(out_path);
-    *err = th_read_text(err_path);
-    if (!*out) *out = calloc(1, 1);
-    if (!*err) *err = calloc(1, 1);
-    return status;
+    th_proc p = th_run_argv(argv, NULL);
+    *out = p.out;
+    *err = p.err;
+    return p.status;
 }
 
 /* Compiles n (sol, json) pairs with one run of tools/solc-compile.js (loading solc-js costs

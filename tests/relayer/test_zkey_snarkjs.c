@@ -14,6 +14,7 @@
  *       snarkjs rejects the same files.
  * About 15 node runs (0.7 to 4 s each). A missing snarkjs is a failure (`make deps`). */
 #include "harness.h"
+#include "relayer/snarkjs_run.h"
 
 #include <fcntl.h>
 #include <stdarg.h>
@@ -22,8 +23,7 @@
 
 #include "prover/zkey_file.h"
 
-#define SNARKJS "tools/node_modules/.bin/snarkjs"
-#define BEACON  "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
+#define BEACON "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
 
 static char v_r1cs[512], v_ptau[512], v_zkey0[512], v_wtns[512];
 static char k1[512], k2[512], k3[512], kb_ours[512], kb_snarkjs[512];
@@ -35,78 +35,15 @@ static void path_copy(char *out, const char *in)
     snprintf(out, 512, "%s", in);
 }
 
-/* Runs `node SNARKJS args...` (NULL-terminated), capturing its output. status: the exit
- * code, or -1 when it died from a signal or did not start. */
-static th_proc snarkjs(const char *a0, ...)
-{
-    th_proc r = {-1, NULL, NULL};
-    const char *argv[24] = {"node", SNARKJS};
-    size_t n = 2;
-    va_list ap;
-    va_start(ap, a0);
-    for (const char *a = a0; a && n < 23; a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    char out_path[512], err_path[512];
-    path_copy(out_path, th_tmp_path("snarkjs.stdout"));
-    path_copy(err_path, th_tmp_path("snarkjs.stderr"));
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (in < 0 || out < 0 || err < 0) _exit(126);
-        if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
-        execvp("node", (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0;
-    if (pid > 0 && waitpid(pid, &st, 0) == pid) {
-        r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-        r.out = th_read_text(out_path);
-        r.err = th_read_text(err_path);
-    }
-    if (!r.out) r.out = calloc(1, 1);
-    if (!r.err) r.err = calloc(1, 1);
-    return r;
-}
-
 /* snarkjs zkey verify r1cs ptau zkey: true when it says "ZKey Ok!" and exits 0. When
  * must_list is non-NULL, its lines must appear in snarkjs's listing too. */
 static bool snarkjs_zkey_ok(const char *zkey, const char *must_list)
 {
-    th_proc p = snarkjs("zkey", "verify", v_r1cs, v_ptau, zkey, NULL);
+    th_proc p = snarkjs_run("zkey", "verify", v_r1cs, v_ptau, zkey, NULL);
     bool ok = p.status == 0 && strstr(p.out, "ZKey Ok!") != NULL;
     if (ok && must_list) CHECK_MSG(strstr(p.out, must_list) != NULL, "snarkjs: %s", p.out);
     th_proc_free(&p);
     return ok;
-}
-
-/* zkrelay args... (NULL-terminated). Out: *out (when non-NULL: its stdout, malloc'd).
- * Returns the exit status (-1: died). */
-static int zkrelay(char **out, const char *a0, ...)
-{
-    const char *argv[24];
-    size_t n = 0;
-    va_list ap;
-    va_start(ap, a0);
-    for (const char *a = a0; a && n < 24; a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    th_proc p = th_run_zkrelay(argv, n, NULL);
-    CHECK_MSG(th_proc_sanitizer_clean(&p), "sanitizer report: %s", p.err);
-    if (p.status != 0 && p.status != 3)
-        fprintf(stderr, "    zkrelay %s %s: exit %d: %s", a0, n > 1 ? argv[1] : "", p.status,
-                p.err);
-    int st = p.status;
-    if (out) {
-        *out = p.out;
-        p.out = NULL;
-    }
-    th_proc_free(&p);
-    return st;
 }
 
 /* The 4 hash lines (tabs included) after the line `title` in a command's text output. */
@@ -161,20 +98,20 @@ TEST(test_snarkjs_verifies_our_contributions)
 {
     CASE_BEGIN("zkrelay zkey contribute x2 -> snarkjs zkey verify: ZKey Ok!");
     char *out = NULL;
-    CHECK_EQ_INT(zkrelay(&out, "zkey", "contribute", v_zkey0, k1, "--name", "zkrelay one", "-e",
-                         "entropy that is never printed", NULL),
+    CHECK_EQ_INT(zkrelay_run(&out, "zkey", "contribute", v_zkey0, k1, "--name", "zkrelay one", "-e",
+                             "entropy that is never printed", NULL),
                  0);
     CHECK(out && strstr(out, "entropy that") == NULL);
     hash_after(h1_text, out, "Contribution Hash:");
     free(out);
-    CHECK_EQ_INT(zkrelay(&out, "zkey", "contribute", k1, k2, "-n", "zkrelay two", NULL), 0);
+    CHECK_EQ_INT(zkrelay_run(&out, "zkey", "contribute", k1, k2, "-n", "zkrelay two", NULL), 0);
     hash_after(h2_text, out, "Contribution Hash:");
     free(out);
     CHECK(strlen(h1_text) > 100 && strlen(h2_text) > 100);
     CHECK(snarkjs_zkey_ok(k2, h1_text));
     CHECK(snarkjs_zkey_ok(k2, h2_text));
     /* Ours accepts it too, listing the same hashes. */
-    CHECK_EQ_INT(zkrelay(&out, "zkey", "verify", v_r1cs, v_ptau, k2, NULL), 0);
+    CHECK_EQ_INT(zkrelay_run(&out, "zkey", "verify", v_r1cs, v_ptau, k2, NULL), 0);
     CHECK(out && strstr(out, h1_text) && strstr(out, h2_text) && strstr(out, "ZKey Ok!"));
     free(out);
     CASE_END();
@@ -192,28 +129,28 @@ TEST(test_contributed_key_proves_across)
     path_copy(z_pub, th_tmp_path("z_public.json"));
 
     CASE_BEGIN("verification key of the contributed zkey: snarkjs == zkrelay");
-    th_proc p = snarkjs("zkey", "export", "verificationkey", k2, s_vk, NULL);
+    th_proc p = snarkjs_run("zkey", "export", "verificationkey", k2, s_vk, NULL);
     CHECK_MSG(p.status == 0, "snarkjs export: %s %s", p.out, p.err);
     th_proc_free(&p);
-    CHECK_EQ_INT(zkrelay(NULL, "zkey", "export", "verificationkey", k2, z_vk, NULL), 0);
+    CHECK_EQ_INT(zkrelay_run(NULL, "zkey", "export", "verificationkey", k2, z_vk, NULL), 0);
     CHECK(files_equal(s_vk, z_vk));
     CASE_END();
 
     CASE_BEGIN("snarkjs groth16 prove (contributed zkey) -> zkrelay groth16 verify");
-    p = snarkjs("groth16", "prove", k2, v_wtns, s_proof, s_pub, NULL);
+    p = snarkjs_run("groth16", "prove", k2, v_wtns, s_proof, s_pub, NULL);
     CHECK_MSG(p.status == 0, "snarkjs prove: %s %s", p.out, p.err);
     th_proc_free(&p);
-    CHECK_EQ_INT(zkrelay(NULL, "groth16", "verify", z_vk, s_pub, s_proof, NULL), 0);
+    CHECK_EQ_INT(zkrelay_run(NULL, "groth16", "verify", z_vk, s_pub, s_proof, NULL), 0);
     /* Under the initial key's vk (another delta) the same proof is invalid. */
-    CHECK_EQ_INT(zkrelay(NULL, "groth16", "verify",
-                         th_vector_path("snarkjs/derived/circuit_0000_verification_key.json"),
-                         s_pub, s_proof, NULL),
+    CHECK_EQ_INT(zkrelay_run(NULL, "groth16", "verify",
+                             th_vector_path("snarkjs/derived/circuit_0000_verification_key.json"),
+                             s_pub, s_proof, NULL),
                  3);
     CASE_END();
 
     CASE_BEGIN("zkrelay groth16 prove (contributed zkey) -> snarkjs groth16 verify");
-    CHECK_EQ_INT(zkrelay(NULL, "groth16", "prove", k2, v_wtns, z_proof, z_pub, NULL), 0);
-    p = snarkjs("groth16", "verify", s_vk, z_pub, z_proof, NULL);
+    CHECK_EQ_INT(zkrelay_run(NULL, "groth16", "prove", k2, v_wtns, z_proof, z_pub, NULL), 0);
+    p = snarkjs_run("groth16", "verify", s_vk, z_pub, z_proof, NULL);
     CHECK_MSG(p.status == 0 && strstr(p.out, "OK!"), "snarkjs verify: %s %s", p.out, p.err);
     th_proc_free(&p);
     CASE_END();
@@ -224,30 +161,30 @@ TEST(test_mixed_chain_and_beacon)
 {
     CASE_BEGIN("snarkjs zkey contribute -> zkrelay zkey verify accepts");
     th_proc p =
-        snarkjs("zkey", "contribute", k2, k3, "-n=snarkjs three", "-e=snarkjs entropy", NULL);
+        snarkjs_run("zkey", "contribute", k2, k3, "-n=snarkjs three", "-e=snarkjs entropy", NULL);
     CHECK_MSG(p.status == 0, "snarkjs contribute: %s %s", p.out, p.err);
     char h3_text[256];
     hash_after(h3_text, p.out, "Contribution Hash:");
     th_proc_free(&p);
     CHECK(strlen(h3_text) > 100);
     char *out = NULL;
-    CHECK_EQ_INT(zkrelay(&out, "zkey", "verify", v_r1cs, v_ptau, k3, NULL), 0);
+    CHECK_EQ_INT(zkrelay_run(&out, "zkey", "verify", v_r1cs, v_ptau, k3, NULL), 0);
     CHECK(out && strstr(out, h3_text) && strstr(out, h1_text) && strstr(out, "snarkjs three"));
     free(out);
     CASE_END();
 
     CASE_BEGIN("zkey beacon on the mixed chain: zkrelay == snarkjs byte for byte");
-    p = snarkjs("zkey", "beacon", k3, kb_snarkjs, BEACON, "10", "-n=Final Beacon", NULL);
+    p = snarkjs_run("zkey", "beacon", k3, kb_snarkjs, BEACON, "10", "-n=Final Beacon", NULL);
     CHECK_MSG(p.status == 0, "snarkjs beacon: %s %s", p.out, p.err);
     th_proc_free(&p);
-    CHECK_EQ_INT(
-        zkrelay(NULL, "zkey", "beacon", k3, kb_ours, BEACON, "10", "--name", "Final Beacon", NULL),
-        0);
+    CHECK_EQ_INT(zkrelay_run(NULL, "zkey", "beacon", k3, kb_ours, BEACON, "10", "--name",
+                             "Final Beacon", NULL),
+                 0);
     CHECK(files_equal(kb_ours, kb_snarkjs));
-    CHECK_EQ_INT(zkrelay(&out, "zkey", "verify", v_r1cs, v_ptau, kb_ours, NULL), 0);
+    CHECK_EQ_INT(zkrelay_run(&out, "zkey", "verify", v_r1cs, v_ptau, kb_ours, NULL), 0);
     CHECK(out && strstr(out, "Beacon generator: " BEACON) != NULL);
     free(out);
-    CHECK_EQ_INT(zkrelay(&out, "zkey", "verify", v_r1cs, v_ptau, kb_ours, "--json", NULL), 0);
+    CHECK_EQ_INT(zkrelay_run(&out, "zkey", "verify", v_r1cs, v_ptau, kb_ours, "--json", NULL), 0);
     json_t *j = out ? json_loads(out, JSON_REJECT_DUPLICATES, NULL) : NULL;
     json_t *list = json_object_get(j, "contributions");
     CHECK(json_is_true(json_object_get(j, "valid")) && json_array_size(list) == 4);
@@ -339,7 +276,7 @@ TEST(test_both_reject_tampered_keys)
             if (write_edited(bad, k2, cases[i].find, cases[i].flen, cases[i].at, cases[i].with,
                              cases[i].n)) {
                 char *out = NULL;
-                CHECK_EQ_INT(zkrelay(&out, "zkey", "verify", v_r1cs, v_ptau, bad, NULL), 3);
+                CHECK_EQ_INT(zkrelay_run(&out, "zkey", "verify", v_r1cs, v_ptau, bad, NULL), 3);
                 CHECK(out && strstr(out, "ZKey Ok!") == NULL);
                 free(out);
                 if (cases[i].snarkjs_too) CHECK(!snarkjs_zkey_ok(bad, NULL));
@@ -356,15 +293,15 @@ TEST(test_both_reject_tampered_keys)
 TEST(test_cli_usage)
 {
     CASE_BEGIN("zkey CLI usage errors exit 2");
-    CHECK_EQ_INT(zkrelay(NULL, "zkey", "beacon", v_zkey0, kb_ours, "0x01", "10", NULL), 2);
-    CHECK_EQ_INT(zkrelay(NULL, "zkey", "beacon", v_zkey0, kb_ours, BEACON, "9", NULL), 2);
-    CHECK_EQ_INT(zkrelay(NULL, "zkey", "beacon", v_zkey0, kb_ours, "abc", "10", NULL), 2);
-    CHECK_EQ_INT(zkrelay(NULL, "zkey", "contribute", v_zkey0, NULL), 2);
-    CHECK_EQ_INT(zkrelay(NULL, "zkey", "verify", v_r1cs, v_ptau, NULL), 2);
-    CHECK_EQ_INT(zkrelay(NULL, "zkey", "contribute", "--help", NULL), 0);
+    CHECK_EQ_INT(zkrelay_run(NULL, "zkey", "beacon", v_zkey0, kb_ours, "0x01", "10", NULL), 2);
+    CHECK_EQ_INT(zkrelay_run(NULL, "zkey", "beacon", v_zkey0, kb_ours, BEACON, "9", NULL), 2);
+    CHECK_EQ_INT(zkrelay_run(NULL, "zkey", "beacon", v_zkey0, kb_ours, "abc", "10", NULL), 2);
+    CHECK_EQ_INT(zkrelay_run(NULL, "zkey", "contribute", v_zkey0, NULL), 2);
+    CHECK_EQ_INT(zkrelay_run(NULL, "zkey", "verify", v_r1cs, v_ptau, NULL), 2);
+    CHECK_EQ_INT(zkrelay_run(NULL, "zkey", "contribute", "--help", NULL), 0);
     /* An unreadable input is a runtime failure, not a rejection. */
-    CHECK_EQ_INT(zkrelay(NULL, "zkey", "verify", v_r1cs, v_ptau, th_tmp_path("missing.zkey"), NULL),
-                 1);
+    CHECK_EQ_INT(
+        zkrelay_run(NULL, "zkey", "verify", v_r1cs, v_ptau, th_tmp_path("missing.zkey"), NULL), 1);
     CASE_END();
 }
 
