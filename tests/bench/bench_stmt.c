@@ -132,7 +132,16 @@ int main(void)
     const char *e = getenv("ZK_BENCH_STMT_PROVE");
     int prove = !(e && !strcmp(e, "0"));
     e = getenv("ZK_BENCH_THREADS");
-    unsigned threads = e ? (unsigned)atoi(e) : 2;
+    unsigned threads = 2;
+    if (e) {
+        char *end = NULL;
+        unsigned long v = strtoul(e, &end, 10);
+        if (end == e || *end != '\0' || v > 256) {
+            fprintf(stderr, "ZK_BENCH_THREADS wants a number from 0 to 256, not '%s'\n", e);
+            return 1;
+        }
+        threads = (unsigned)v;
+    }
     printf("# statements (prover/stmt_*.h); gadgets: Keccak-f 145,920 (bench_gadgets), "
            "ECDSA %zu per signature\n",
            gs_ecdsa_constraints());
