@@ -265,23 +265,27 @@ static void m_get_block(devnet_chain *c, answer *a, const json_t *params, bool b
     if (rc) answer_failure(a, rc, &err);
 }
 
-static void m_raw_header(devnet_chain *c, answer *a, const json_t *params)
+/* The parameters [block] of the per-block methods. Returns ZK_OK with *n, ZK_ERR_NOTFOUND
+ * (no such block: the caller answers it, as its method does), or another code after
+ * answering the error. */
+static int block_param(devnet_chain *c, answer *a, const json_t *params, uint64_t *n)
 {
     zk_errbuf err = {{0}, 0};
-    uint64_t n;
     if (!json_is_array(params) || json_array_size(params) != 1) {
         answer_error(a, DEVNET_RPC_INVALID_PARAMS, "expected [block]");
-        return;
+        return ZK_ERR_MALFORMED;
     }
-    int rc = resolve_block(c, &n, param(params, 0), true, &err);
-    if (rc == ZK_ERR_NOTFOUND) {
-        answer_error(a, DEVNET_RPC_SERVER_ERROR, "header not found");
-        return;
-    }
-    if (rc) {
-        answer_failure(a, rc, &err);
-        return;
-    }
+    int rc = resolve_block(c, n, param(params, 0), true, &err);
+    if (rc && rc != ZK_ERR_NOTFOUND) answer_failure(a, rc, &err);
+    return rc;
+}
+
+static void m_raw_header(devnet_chain *c, answer *a, const json_t *params)
+{
+    uint64_t n;
+    int rc = block_param(c, a, params, &n);
+    if (rc == ZK_ERR_NOTFOUND) answer_error(a, DEVNET_RPC_SERVER_ERROR, "header not found");
+    if (rc) return;
     a->result = hex_json(c->blocks[n].rlp, c->blocks[n].rlp_len);
 }
 
@@ -289,19 +293,9 @@ static void m_block_receipts(devnet_chain *c, answer *a, const json_t *params)
 {
     zk_errbuf err = {{0}, 0};
     uint64_t n;
-    if (!json_is_array(params) || json_array_size(params) != 1) {
-        answer_error(a, DEVNET_RPC_INVALID_PARAMS, "expected [block]");
-        return;
-    }
-    int rc = resolve_block(c, &n, param(params, 0), true, &err);
-    if (rc == ZK_ERR_NOTFOUND) {
-        a->result = json_null();
-        return;
-    }
-    if (rc) {
-        answer_failure(a, rc, &err);
-        return;
-    }
+    int rc = block_param(c, a, params, &n);
+    if (rc == ZK_ERR_NOTFOUND) a->result = json_null();
+    if (rc) return;
     json_t *p = json_pack("[o]", quantity_json(n));
     proxy(c, a, "eth_getBlockReceipts", p);
     json_decref(p);

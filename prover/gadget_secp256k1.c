@@ -271,6 +271,24 @@ static void zero_p(gs_ctx *s, gn_poly *z)
     gn_assert_zero_mod(&s->g, z, s->p);
 }
 
+/* The last step of pt_add and pt_dbl, given the slope lam and the reduced x3:
+ * y3 = lam (xa - x3) - ya (lazy), then out = (x3, y3), moved in (x3 and y3 are left empty).
+ * out may alias a (a is read first). z: scratch. */
+static void pt_finish(gs_ctx *s, gs_pt *out, const gs_pt *a, const gn_poly *lam, gn_poly *x3,
+                      gn_poly *y3, gn_poly *z)
+{
+    gn_poly_lin(&s->g, z, 1, &a->x, -1, x3);
+    mul_p(s, y3, lam, z);
+    gn_poly_lin(&s->g, y3, 1, y3, -1, &a->y);
+    gn_poly_compress(&s->g, y3);
+    gn_poly_clear(&out->x);
+    gn_poly_clear(&out->y);
+    out->x = *x3;
+    out->y = *y3;
+    gn_poly_init(x3);
+    gn_poly_init(y3);
+}
+
 /* Out: out = a + t (out may alias a). Precondition (for soundness, see the top
  * comment): the operands' H coefficients differ. */
 static void pt_add(gs_ctx *s, gs_pt *out, const gs_pt *a, const gs_pt *t)
@@ -307,17 +325,7 @@ static void pt_add(gs_ctx *s, gs_pt *out, const gs_pt *a, const gs_pt *t)
     gn_poly_lin(&s->g, &m, 1, &m, -1, &a->x);
     gn_poly_lin(&s->g, &m, 1, &m, -1, &t->x);
     gn_reduce_p(&s->g, &x3, &m);
-    /* y3 = lambda (xa - x3) - ya, lazy */
-    gn_poly_lin(&s->g, &z, 1, &a->x, -1, &x3);
-    mul_p(s, &y3, &lam, &z);
-    gn_poly_lin(&s->g, &y3, 1, &y3, -1, &a->y);
-    gn_poly_compress(&s->g, &y3);
-    gn_poly_clear(&out->x);
-    gn_poly_clear(&out->y);
-    out->x = x3;
-    out->y = y3;
-    gn_poly_init(&x3);
-    gn_poly_init(&y3);
+    pt_finish(s, out, a, &lam, &x3, &y3, &z);
 out:
     gn_poly_clear(&lam);
     gn_poly_clear(&m);
@@ -361,17 +369,7 @@ static void pt_dbl(gs_ctx *s, gs_pt *a)
     mul_p(s, &m, &lam, &lam);
     gn_poly_lin(&s->g, &m, 1, &m, -2, &a->x);
     gn_reduce_p(&s->g, &x3, &m);
-    /* y3 = lambda (x - x3) - y, lazy */
-    gn_poly_lin(&s->g, &z, 1, &a->x, -1, &x3);
-    mul_p(s, &y3, &lam, &z);
-    gn_poly_lin(&s->g, &y3, 1, &y3, -1, &a->y);
-    gn_poly_compress(&s->g, &y3);
-    gn_poly_clear(&a->x);
-    gn_poly_clear(&a->y);
-    a->x = x3;
-    a->y = y3;
-    gn_poly_init(&x3);
-    gn_poly_init(&y3);
+    pt_finish(s, a, a, &lam, &x3, &y3, &z);
 out:
     gn_poly_clear(&lam);
     gn_poly_clear(&m);

@@ -47,4 +47,20 @@ static inline int kat_read_state(FILE *f, uint8_t st[200])
     return n == 200 ? 0 : -1;
 }
 
+/* Reads the next (input, output) pair of KeccakF-1600-IntermediateValues.txt: the states
+ * under "Input of permutation" and "State after permutation".
+ * Returns 1 with in, out; 0 at the end of the file; -1 when a state does not parse. */
+static inline int kat_trace_next(FILE *f, uint8_t in[200], uint8_t out[200])
+{
+    static char line[512];
+    while (fgets(line, sizeof(line), f)) {
+        if (strncmp(line, "Input of permutation", 20) == 0) {
+            if (kat_read_state(f, in)) return -1;
+        } else if (strncmp(line, "State after permutation", 23) == 0) {
+            return kat_read_state(f, out) ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
 #endif

@@ -138,57 +138,52 @@ TEST(keccak_f_trace)
     FILE *f = fopen(th_vector_path("keccak/KeccakF-1600-IntermediateValues.txt"), "r");
     CHECK_MSG(f != NULL, "missing keccak/KeccakF-1600-IntermediateValues.txt");
     if (!f) return;
-    static char line[512];
     uint8_t in[200], out[200];
-    int examples = 0;
-    while (fgets(line, sizeof(line), f)) {
-        if (strncmp(line, "Input of permutation", 20) == 0) {
-            CHECK_EQ_INT(kat_read_state(f, in), 0);
-        } else if (strncmp(line, "State after permutation", 23) == 0) {
-            CHECK_EQ_INT(kat_read_state(f, out), 0);
-            CASE_BEGIN("gk_keccak_f example %d", examples + 1);
-            sys s;
-            CHECK(sys_init(&s));
-            static r1cs_var bin[1600], bout[1600];
-            gb_alloc_bytes(&s.c, in, 200, bin);
-            size_t n0 = s.cs.n_cons;
-            uint32_t v0 = s.cs.n_vars;
-            gk_keccak_f(&s.c, bin, bout);
-            size_t cost = s.cs.n_cons - n0;
-            uint32_t v1 = s.cs.n_vars;
-            CHECK_EQ_INT(circ_status(&s.c, NULL), ZK_OK);
-            uint8_t got[200];
-            gb_bytes_value(&s.c, bout, 200, got);
-            CHECK_MEM(got, out, 200);
-            CHECK(sys_satisfied(&s));
-            CHECK_MSG(cost <= 150000, "Keccak-f costs %zu constraints", cost);
-            if (examples == 0) {
-                printf("  gk_keccak_f: %zu constraints, %u variables\n", cost, v1 - v0);
-                /* Outputs are new variables, not the inputs. */
-                for (size_t i = 0; i < 1600; i++)
-                    if (bout[i] < v0) {
-                        CHECK_MSG(0, "output bit %zu is an old variable", i);
-                        break;
-                    }
-                /* Soundness: a digest/output bit (chi + iota on lane 0, and a plain
-                 * chi lane), the first theta column parity, a first-round chi output,
-                 * an input bit, and random internal variables. */
-                CHECK(corruption_caught(&s, bout[0]));
-                CHECK(corruption_caught(&s, bout[3]));
-                CHECK(corruption_caught(&s, bout[1599]));
-                CHECK(corruption_caught(&s, v0));           /* theta C[0][0] of round 0 */
-                CHECK(corruption_caught(&s, v0 + 2 * 320)); /* theta D[0][0] of round 0 */
-                CHECK(corruption_caught(&s, bin[77]));
-                for (int k = 0; k < 6; k++) {
-                    r1cs_var v = v0 + (r1cs_var)(th_rand64() % (v1 - v0));
-                    CHECK_MSG(corruption_caught(&s, v), "corrupting variable %u passes", v);
+    int examples = 0, more;
+    while ((more = kat_trace_next(f, in, out)) == 1) {
+        CASE_BEGIN("gk_keccak_f example %d", examples + 1);
+        sys s;
+        CHECK(sys_init(&s));
+        static r1cs_var bin[1600], bout[1600];
+        gb_alloc_bytes(&s.c, in, 200, bin);
+        size_t n0 = s.cs.n_cons;
+        uint32_t v0 = s.cs.n_vars;
+        gk_keccak_f(&s.c, bin, bout);
+        size_t cost = s.cs.n_cons - n0;
+        uint32_t v1 = s.cs.n_vars;
+        CHECK_EQ_INT(circ_status(&s.c, NULL), ZK_OK);
+        uint8_t got[200];
+        gb_bytes_value(&s.c, bout, 200, got);
+        CHECK_MEM(got, out, 200);
+        CHECK(sys_satisfied(&s));
+        CHECK_MSG(cost <= 150000, "Keccak-f costs %zu constraints", cost);
+        if (examples == 0) {
+            printf("  gk_keccak_f: %zu constraints, %u variables\n", cost, v1 - v0);
+            /* Outputs are new variables, not the inputs. */
+            for (size_t i = 0; i < 1600; i++)
+                if (bout[i] < v0) {
+                    CHECK_MSG(0, "output bit %zu is an old variable", i);
+                    break;
                 }
+            /* Soundness: a digest/output bit (chi + iota on lane 0, and a plain
+             * chi lane), the first theta column parity, a first-round chi output,
+             * an input bit, and random internal variables. */
+            CHECK(corruption_caught(&s, bout[0]));
+            CHECK(corruption_caught(&s, bout[3]));
+            CHECK(corruption_caught(&s, bout[1599]));
+            CHECK(corruption_caught(&s, v0));           /* theta C[0][0] of round 0 */
+            CHECK(corruption_caught(&s, v0 + 2 * 320)); /* theta D[0][0] of round 0 */
+            CHECK(corruption_caught(&s, bin[77]));
+            for (int k = 0; k < 6; k++) {
+                r1cs_var v = v0 + (r1cs_var)(th_rand64() % (v1 - v0));
+                CHECK_MSG(corruption_caught(&s, v), "corrupting variable %u passes", v);
             }
-            sys_clear(&s);
-            CASE_END();
-            examples++;
         }
+        sys_clear(&s);
+        CASE_END();
+        examples++;
     }
+    CHECK_EQ_INT(more, 0);
     fclose(f);
     CHECK_EQ_INT(examples, 2);
 }

@@ -5,10 +5,47 @@
 #define ZKRELAY_TESTS_RELAYER_SNARKJS_RUN_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "harness.h"
 
 #define SNARKJS "tools/node_modules/.bin/snarkjs"
+
+/* Copies a path (th_tmp_path and th_vector_path return rotating buffers) into out[512]. */
+static inline void path_copy(char *out, const char *in)
+{
+    snprintf(out, 512, "%s", in);
+}
+
+/* True when both files exist and hold the same bytes. */
+static inline bool files_equal(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    bool eq = fa && fb;
+    while (eq) {
+        int x = fgetc(fa), y = fgetc(fb);
+        if (x != y) eq = false;
+        if (x == EOF) break;
+    }
+    if (fa) fclose(fa);
+    if (fb) fclose(fb);
+    return eq;
+}
+
+/* Checks (as failures of the current test) that snarkjs is installed and that $ZK_BIN
+ * names the built zkrelay. Returns true when both are there. */
+static inline bool snarkjs_tools_present(void)
+{
+    bool sj = access(SNARKJS, R_OK) == 0;
+    CHECK_MSG(sj, "%s is missing (run `make deps`, from the repository root)", SNARKJS);
+    const char *bin = getenv("ZK_BIN");
+    bool zk = bin && access(bin, X_OK) == 0;
+    CHECK_MSG(zk, "ZK_BIN is not set to the built zkrelay");
+    return sj && zk;
+}
 
 /* Runs `node SNARKJS args...` (NULL-terminated, at most 21), capturing its output.
  * status: the exit code, or -1 when it died from a signal or did not start.

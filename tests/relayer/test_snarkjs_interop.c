@@ -26,11 +26,6 @@ static char v_zkey[512], v_wtns[512], v_r1cs[512], v_public[512], v_vk[512];
 /* Scratch files, made once. */
 static char dev_zkey[512], dev_vk[512], our_proof[512], our_pub[512], dev_proof[512], dev_pub[512];
 
-static void path_copy(char *out, const char *in)
-{
-    snprintf(out, 512, "%s", in);
-}
-
 /* snarkjs groth16 verify vk pub proof: true when snarkjs says OK! and exits 0. */
 static bool snarkjs_accepts(const char *vk, const char *pub, const char *proof)
 {
@@ -43,15 +38,6 @@ static bool snarkjs_accepts(const char *vk, const char *pub, const char *proof)
     return ok;
 }
 
-static bool files_equal(const char *a, const char *b)
-{
-    char *x = th_read_text(a), *y = th_read_text(b);
-    bool eq = x && y && strcmp(x, y) == 0;
-    free(x);
-    free(y);
-    return eq;
-}
-
 static json_t *load_json_file(const char *path)
 {
     json_error_t e;
@@ -62,10 +48,7 @@ static json_t *load_json_file(const char *path)
 
 TEST(test_tools_present)
 {
-    CHECK_MSG(access(SNARKJS, R_OK) == 0,
-              "%s is missing (run `make deps`, from the repository root)", SNARKJS);
-    const char *bin = getenv("ZK_BIN");
-    CHECK_MSG(bin && access(bin, X_OK) == 0, "ZK_BIN is not set to the built zkrelay");
+    snarkjs_tools_present();
     path_copy(v_zkey, th_vector_path("snarkjs/groth16/circuit.zkey"));
     path_copy(v_wtns, th_vector_path("snarkjs/groth16/witness.wtns"));
     path_copy(v_r1cs, th_vector_path("snarkjs/groth16/circuit.r1cs"));

@@ -30,11 +30,6 @@ static char k1[512], k2[512], k3[512], kb_ours[512], kb_snarkjs[512];
 /* The contribution hashes we printed, in snarkjs's 4-line text form. */
 static char h1_text[256], h2_text[256];
 
-static void path_copy(char *out, const char *in)
-{
-    snprintf(out, 512, "%s", in);
-}
-
 /* snarkjs zkey verify r1cs ptau zkey: true when it says "ZKey Ok!" and exits 0. When
  * must_list is non-NULL, its lines must appear in snarkjs's listing too. */
 static bool snarkjs_zkey_ok(const char *zkey, const char *must_list)
@@ -59,26 +54,9 @@ static void hash_after(char out[256], const char *text, const char *title)
     if (n < 256) snprintf(out, 256, "%.*s", (int)n, p);
 }
 
-static bool files_equal(const char *a, const char *b)
-{
-    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
-    bool eq = fa && fb;
-    while (eq) {
-        int x = fgetc(fa), y = fgetc(fb);
-        if (x != y) eq = false;
-        if (x == EOF) break;
-    }
-    if (fa) fclose(fa);
-    if (fb) fclose(fb);
-    return eq;
-}
-
 TEST(test_tools_present)
 {
-    CHECK_MSG(access(SNARKJS, R_OK) == 0,
-              "%s is missing (run `make deps`, from the repository root)", SNARKJS);
-    const char *bin = getenv("ZK_BIN");
-    CHECK_MSG(bin && access(bin, X_OK) == 0, "ZK_BIN is not set to the built zkrelay");
+    snarkjs_tools_present();
     path_copy(v_r1cs, th_vector_path("snarkjs/groth16/circuit.r1cs"));
     path_copy(v_ptau, th_vector_path("snarkjs/derived/pot10_final.ptau"));
     path_copy(v_zkey0, th_vector_path("snarkjs/derived/circuit_0000.zkey"));
