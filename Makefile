@@ -4,6 +4,9 @@
 #   make deps       install build and test dependencies (Debian packages, npm tooling); idempotent
 #   make bench      run the benchmarks, figures written to bench-results.txt
 #   make format     clang-format every C file;  make lint  banned-function check
+#   make demo       one message from a local QBFT devnet to a local EVM chain, end to end
+#   make fuzz       libFuzzer harnesses (FUZZ_SECONDS=N each)
+#   make reliability  long kill-loop, fault and adversarial runs + fuzz -> reliability-report.txt
 
 CC      ?= cc
 SANITIZE ?= 0
@@ -52,7 +55,7 @@ BENCH_SRC = $(wildcard tests/bench/bench_*.c)
 BENCH_BIN = $(BENCH_SRC:%.c=$(BUILD)/%)
 HARNESS  = $(BUILD)/tests/harness.o
 
-.PHONY: all test check deps bench format lint headers clean contracts demo fuzz
+.PHONY: all test check deps bench format lint headers clean contracts demo fuzz reliability
 .SECONDARY:
 all: bin/zkrelay bin/zkrelay-devnet
 
@@ -90,6 +93,15 @@ FUZZ_SECONDS ?= 10
 fuzz:
 	@ZK_VECTORS="$(VECTORS)" FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) \
 	    FUZZ_BUILD_DIR=$(BUILD_DIR)/fuzz MAKE="$(MAKE)" sh fuzz/run.sh
+
+# make reliability: the long kill-loop, fault and adversarial runs plus a fuzz run
+# (docs/reliability.md); writes reliability-report.txt. REL_FUZZ_SECONDS=N per fuzz harness.
+REL_SRC = $(wildcard tests/reliability/rel_*.c)
+REL_BIN = $(REL_SRC:%.c=$(BUILD)/%)
+reliability: bin/zkrelay $(BUILD)/zkrelay $(BUILD)/zkrelay-devnet $(REL_BIN)
+	@ZK_VECTORS="$(VECTORS)" ZK_BIN="$(CURDIR)/$(BUILD)/zkrelay" \
+	    ZK_DEVNET_BIN="$(CURDIR)/$(BUILD)/zkrelay-devnet" BUILD_DIR="$(BUILD_DIR)" \
+	    MAKE="$(MAKE)" sh tests/reliability/run.sh $(REL_BIN)
 
 # make demo: one message from chain A to chain B on local devnets (scripts/demo.sh)
 demo:
