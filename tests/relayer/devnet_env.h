@@ -202,7 +202,7 @@ DEVNET_FN bool e2e_key(e2e *e, const char *sub, const char *name, const char *co
              (long long)json_integer_value(json_object_get(io, "variables")));
     json_decref(io);
     th_proc_free(&ip);
-    snprintf(r1cs_file_path, sizeof(r1cs_file_path), "%s/%s.r1cs_file_path", dir, name);
+    snprintf(r1cs_file_path, sizeof(r1cs_file_path), "%s/%s.r1cs", dir, name);
     snprintf(zkey, sizeof(zkey), "%s/%s.zkey", dir, name);
     snprintf(vk, sizeof(vk), "%s/%s.vk.json", dir, name);
     snprintf(sol, sizeof(sol), "%s/%s.sol", dir, contract);
@@ -210,17 +210,16 @@ DEVNET_FN bool e2e_key(e2e *e, const char *sub, const char *name, const char *co
     mkdir(e->keys, 0755);
     mkdir(dir, 0755);
     if (access(zkey, R_OK) != 0 || access(vk, R_OK) != 0) {
-        e2e_progress(
-            e, "%s: no cached key in %s: export-r1cs_file_path + groth16 setup --dev (minutes)",
-            name, dir);
-        const char *args[16] = {"circuit", "export-r1cs_file_path", name};
+        e2e_progress(e, "%s: no cached key in %s: export-r1cs + groth16 setup --dev (minutes)",
+                     name, dir);
+        const char *args[16] = {"circuit", "export-r1cs", name};
         size_t n = 3;
         for (size_t i = 0; i < n_params; i++)
             args[n++] = params[i];
         snprintf(tmp, sizeof(tmp), "%s.tmp", r1cs_file_path);
         args[n++] = tmp;
         th_proc p = th_run_zkrelay(args, n, NULL);
-        CHECK_MSG(p.status == 0, "export-r1cs_file_path %s: %s", name, p.err);
+        CHECK_MSG(p.status == 0, "export-r1cs %s: %s", name, p.err);
         th_proc_free(&p);
         if (rename(tmp, r1cs_file_path) != 0) return false;
         char ztmp[820], vtmp[820];
