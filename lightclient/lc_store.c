@@ -2,28 +2,19 @@
 #include "lc_store.h"
 
 #include <assert.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <leveldb/c.h>
 
 #include "bytes.h"
 #include "hex.h"
+#include "kvdb.h"
 
 struct lc_store {
-    leveldb_t *db;
-    leveldb_options_t *opts;
-    leveldb_readoptions_t *ropts;
-    leveldb_writeoptions_t *wopts; /* sync = true: every update is durable when it returns */
-    int lock_fd;                   /* holds the flock on LC_STORE_LOCK_FILE, or -1 */
-    char dir[256];                 /* for messages */
+    kvdb kv; /* the database, its lock and options (lightclient/kvdb.h) */
 };
 
 enum {
@@ -98,11 +89,11 @@ static int fail_corrupt(zk_errbuf *err, const store_key *k, const char *what)
 static int db_get(lc_store *s, const store_key *k, char **val, size_t *len, zk_errbuf *err)
 {
     char *lerr = NULL;
-    *val = leveldb_get(s->db, s->ropts, (const char *)k->b, k->len, len, &lerr);
+    *val = leveldb_get(s->kv.db, s->kv.ropts, (const char *)k->b, k->len, len, &lerr);
     if (lerr) {
         char name[40];
         int code = strncmp(lerr, "Corruption", 10) == 0 ? ZK_ERR_MALFORMED : ZK_ERR_IO;
-        ZK_FAIL(err, code, "light-client store %s: reading key %s: %s", s->dir,
+        ZK_FAIL(err, code, "light-client store %s: reading key %s: %s", s->kv.dir,
                 key_describe(name, k), lerr);
         leveldb_free(lerr);
         *val = NULL;
@@ -116,9 +107,9 @@ static int db_get(lc_store *s, const store_key *k, char **val, size_t *len, zk_e
 static int db_write(lc_store *s, leveldb_writebatch_t *batch, const char *what, zk_errbuf *err)
 {
     char *lerr = NULL;
-    leveldb_write(s->db, s->wopts, batch, &lerr);
+    leveldb_write(s->kv.db, s->kv.wopts, batch, &lerr);
     if (lerr) {
-        ZK_FAIL(err, ZK_ERR_IO, "light-client store %s: writing %s: %s", s->dir, what, lerr);
+        ZK_FAIL(err, ZK_ERR_IO, "light-client store %s: writing %s: %s", s->kv.dir, what, lerr);
         leveldb_free(lerr);
         return ZK_ERR_IO;
     }
@@ -346,7 +337,7 @@ static int read_meta(lc_store *s, meta_rec *m, zk_errbuf *err)
     size_t len;
     int rc = db_get(s, &k, &val, &len, err);
     if (rc == ZK_ERR_NOTFOUND)
-        return ZK_FAIL(err, rc, "light-client store %s: not initialised", s->dir);
+        return ZK_FAIL(err, rc, "light-client store %s: not initialised", s->kv.dir);
     if (rc != ZK_OK) return rc;
     zk_cursor c;
     rc = value_open(&c, &k, val, len, META_LEN, err);
@@ -364,7 +355,8 @@ static int read_checkpoint(lc_store *s, lc_checkpoint *cp, uint8_t vid[32], zk_e
     size_t len;
     int rc = db_get(s, &k, &val, &len, err);
     if (rc == ZK_ERR_NOTFOUND)
-        return ZK_FAIL(err, rc, "light-client store %s: not initialised (no checkpoint)", s->dir);
+        return ZK_FAIL(err, rc, "light-client store %s: not initialised (no checkpoint)",
+                       s->kv.dir);
     if (rc != ZK_OK) return rc;
     zk_cursor c;
     rc = value_open(&c, &k, val, len, CHECKPOINT_LEN, err);
@@ -390,7 +382,7 @@ static int read_head(lc_store *s, lc_stored_header *out, zk_errbuf *err)
     size_t len;
     int rc = db_get(s, &k, &val, &len, err);
     if (rc == ZK_ERR_NOTFOUND)
-        return ZK_FAIL(err, rc, "light-client store %s: not initialised (no head)", s->dir);
+        return ZK_FAIL(err, rc, "light-client store %s: not initialised (no head)", s->kv.dir);
     if (rc != ZK_OK) return rc;
     zk_cursor c;
     uint64_t number = 0;
@@ -419,24 +411,6 @@ static void head_encode(uint8_t out[HEAD_LEN], const lc_stored_header *h)
 
 /* ---- open / close ---- */
 
-/* Maps a LevelDB open error to a code and a message a person can act on. */
-static int open_error(const char *dir, const char *lerr, zk_errbuf *err)
-{
-    if (strstr(lerr, "does not exist"))
-        return ZK_FAIL(err, ZK_ERR_NOTFOUND, "light-client store %s does not exist (%s)", dir,
-                       lerr);
-    /* LevelDB words both a lock held by another process (fcntl) and one held
-     * through another handle in this process as "IO error: lock <dir>/LOCK: ...". */
-    if (strstr(lerr, "IO error: lock "))
-        return ZK_FAIL(err, ZK_ERR_IO,
-                       "light-client store %s is locked: another process (or handle) has it "
-                       "open (%s)",
-                       dir, lerr);
-    if (strncmp(lerr, "Corruption", 10) == 0)
-        return ZK_FAIL(err, ZK_ERR_MALFORMED, "light-client store %s is corrupt: %s", dir, lerr);
-    return ZK_FAIL(err, ZK_ERR_IO, "light-client store %s: cannot open: %s", dir, lerr);
-}
-
 /* A database without a meta record is ours only while it is empty (created and
  * not yet initialised). */
 static int check_schema(lc_store *s, zk_errbuf *err)
@@ -449,67 +423,27 @@ static int check_schema(lc_store *s, zk_errbuf *err)
             return ZK_FAIL(err, ZK_ERR_MISMATCH,
                            "light-client store %s has schema version %" PRIu32
                            "; this build reads version %d",
-                           s->dir, m.schema, LC_STORE_SCHEMA_VERSION);
+                           s->kv.dir, m.schema, LC_STORE_SCHEMA_VERSION);
         return ZK_OK;
     }
     if (rc != ZK_ERR_NOTFOUND) {
         if (err) *err = local;
         return rc;
     }
-    leveldb_iterator_t *it = leveldb_create_iterator(s->db, s->ropts);
-    leveldb_iter_seek_to_first(it);
-    bool empty = !leveldb_iter_valid(it);
-    char *lerr = NULL;
-    leveldb_iter_get_error(it, &lerr);
-    leveldb_iter_destroy(it);
-    if (lerr) {
-        rc = ZK_FAIL(err, ZK_ERR_IO, "light-client store %s: %s", s->dir, lerr);
-        leveldb_free(lerr);
-        return rc;
-    }
+    bool empty = false;
+    if ((rc = kvdb_is_empty(&s->kv, &empty, err)) != ZK_OK) return rc;
     if (!empty)
         return ZK_FAIL(err, ZK_ERR_MALFORMED,
-                       "%s is not a light-client store (it has keys but no meta record)", s->dir);
+                       "%s is not a light-client store (it has keys but no meta record)",
+                       s->kv.dir);
     return ZK_OK;
 }
 
 void lc_store_close(lc_store *s)
 {
     if (!s) return;
-    if (s->db) leveldb_close(s->db);
-    if (s->opts) leveldb_options_destroy(s->opts);
-    if (s->ropts) leveldb_readoptions_destroy(s->ropts);
-    if (s->wopts) leveldb_writeoptions_destroy(s->wopts);
-    if (s->lock_fd >= 0) close(s->lock_fd); /* releases the flock */
+    kvdb_close(&s->kv);
     free(s);
-}
-
-/* Takes an exclusive flock on dir/LC_STORE_LOCK_FILE. LevelDB's own LOCK uses
- * fcntl locks, which POSIX drops when the process closes ANY descriptor of the
- * file; LevelDB 1.23 does exactly that when a second handle in the same process
- * fails to open, silently letting a second process in. A flock belongs to the
- * open file description, so it holds against both. */
-static int lock_dir(lc_store *s, const char *dir, zk_errbuf *err)
-{
-    char path[4096];
-    int n = snprintf(path, sizeof(path), "%s/%s", dir, LC_STORE_LOCK_FILE);
-    if (n < 0 || (size_t)n >= sizeof(path))
-        return ZK_FAIL(err, ZK_ERR_USAGE, "light-client store: path too long");
-    s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (s->lock_fd < 0)
-        return ZK_FAIL(err, ZK_ERR_IO, "light-client store %s: cannot open %s: %s", s->dir, path,
-                       strerror(errno));
-    if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        int e = errno;
-        if (e == EWOULDBLOCK)
-            return ZK_FAIL(err, ZK_ERR_IO,
-                           "light-client store %s is locked: another process (or handle) has it "
-                           "open",
-                           s->dir);
-        return ZK_FAIL(err, ZK_ERR_IO, "light-client store %s: cannot lock %s: %s", s->dir, path,
-                       strerror(e));
-    }
-    return ZK_OK;
 }
 
 int lc_store_open(lc_store **out, const char *dir, bool create_if_missing, zk_errbuf *err)
@@ -517,48 +451,9 @@ int lc_store_open(lc_store **out, const char *dir, bool create_if_missing, zk_er
     *out = NULL;
     lc_store *s = calloc(1, sizeof(*s));
     if (!s) return ZK_FAIL(err, ZK_ERR_NOMEM, "light-client store: out of memory");
-    s->lock_fd = -1;
-    snprintf(s->dir, sizeof(s->dir), "%s", dir);
-    char *lerr = NULL;
-    int rc = ZK_OK;
-    if (create_if_missing) {
-        if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-            rc = ZK_FAIL(err, ZK_ERR_IO, "light-client store %s: cannot create: %s", dir,
-                         strerror(errno));
-            goto out;
-        }
-    } else {
-        /* Checked before LevelDB runs: leveldb_open creates the directory (and its
-         * LOCK) even when told not to create the database. */
-        char current[4096];
-        struct stat st;
-        int n = snprintf(current, sizeof(current), "%s/CURRENT", dir);
-        if (n < 0 || (size_t)n >= sizeof(current) || stat(current, &st) != 0) {
-            rc = ZK_FAIL(err, ZK_ERR_NOTFOUND, "light-client store %s does not exist", dir);
-            goto out;
-        }
-    }
-    rc = lock_dir(s, dir, err);
-    if (rc != ZK_OK) goto out;
-
-    s->opts = leveldb_options_create();
-    s->ropts = leveldb_readoptions_create();
-    s->wopts = leveldb_writeoptions_create();
-    leveldb_options_set_create_if_missing(s->opts, create_if_missing);
-    /* Stop at the first sign of damage rather than serve a partial log. */
-    leveldb_options_set_paranoid_checks(s->opts, 1);
-    leveldb_readoptions_set_verify_checksums(s->ropts, 1);
-    leveldb_writeoptions_set_sync(s->wopts, 1);
-
-    s->db = leveldb_open(s->opts, dir, &lerr);
-    if (lerr) {
-        rc = open_error(dir, lerr, err);
-        leveldb_free(lerr);
-        s->db = NULL;
-        goto out;
-    }
-    rc = check_schema(s, err);
-out:
+    int rc = kvdb_open(&s->kv, dir, create_if_missing, 0755, LC_STORE_LOCK_FILE,
+                       "light-client store", err);
+    if (rc == ZK_OK) rc = check_schema(s, err);
     if (rc != ZK_OK) {
         lc_store_close(s);
         return rc;
@@ -594,7 +489,7 @@ int lc_store_init(lc_store *s, const lc_checkpoint *cp, zk_errbuf *err)
             return ZK_FAIL(err, ZK_ERR_MISMATCH,
                            "light-client store %s is already initialised with another checkpoint "
                            "(chain %" PRIu64 ", block %" PRIu64 ")",
-                           s->dir, have.chain_id, have.number);
+                           s->kv.dir, have.chain_id, have.number);
         return ZK_OK;
     }
     if (rc != ZK_ERR_NOTFOUND) return rc;
@@ -663,8 +558,8 @@ int lc_store_expect_chain(lc_store *s, uint64_t chain_id, zk_errbuf *err)
     if (rc != ZK_OK) return rc;
     if (have != chain_id)
         return ZK_FAIL(err, ZK_ERR_MISMATCH,
-                       "light-client store %s holds chain %" PRIu64 ", not chain %" PRIu64, s->dir,
-                       have, chain_id);
+                       "light-client store %s holds chain %" PRIu64 ", not chain %" PRIu64,
+                       s->kv.dir, have, chain_id);
     return ZK_OK;
 }
 
@@ -1109,7 +1004,7 @@ int lc_store_get_aux(lc_store *s, uint8_t **aux, size_t *len, zk_errbuf *err)
     size_t vlen;
     int rc = db_get(s, &k, &val, &vlen, err);
     if (rc == ZK_ERR_NOTFOUND)
-        return ZK_FAIL(err, rc, "light-client store %s: no aux record", s->dir);
+        return ZK_FAIL(err, rc, "light-client store %s: no aux record", s->kv.dir);
     if (rc != ZK_OK) return rc;
     zk_cursor c;
     rc = value_open(&c, &k, val, vlen, 0, err);

@@ -16,29 +16,20 @@
  * through it: a damaged record is an error, never a half-read struct. */
 #include "msgstore.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <leveldb/c.h>
 
 #include "lightclient/bytes.h"
 #include "lightclient/hex.h"
+#include "lightclient/kvdb.h"
 #include "lightclient/rlp.h"
 
 struct msgstore {
-    leveldb_t *db;
-    leveldb_options_t *opts;
-    leveldb_readoptions_t *ropts;
-    leveldb_writeoptions_t *wopts; /* sync = true */
-    int lock_fd;
-    char dir[256];
+    kvdb kv; /* the database, its lock and options (lightclient/kvdb.h) */
 };
 
 struct msgstore_batch {
@@ -116,7 +107,7 @@ static int fail_corrupt(zk_errbuf *err, const msgstore *s, const ms_key *k, cons
 {
     char name[48];
     return ZK_FAIL(err, ZK_ERR_MALFORMED, "message store %s: corrupt value under key %s: %s",
-                   s->dir, key_describe(name, k), what);
+                   s->kv.dir, key_describe(name, k), what);
 }
 
 const char *msg_state_name(int state)
@@ -476,11 +467,11 @@ static int block_decode(msg_block *b, const uint8_t *val, size_t len, uint64_t n
 static int db_get(msgstore *s, const ms_key *k, char **val, size_t *len, zk_errbuf *err)
 {
     char *lerr = NULL;
-    *val = leveldb_get(s->db, s->ropts, (const char *)k->b, k->len, len, &lerr);
+    *val = leveldb_get(s->kv.db, s->kv.ropts, (const char *)k->b, k->len, len, &lerr);
     if (lerr) {
         char name[48];
         int code = strncmp(lerr, "Corruption", 10) == 0 ? ZK_ERR_MALFORMED : ZK_ERR_IO;
-        ZK_FAIL(err, code, "message store %s: reading key %s: %s", s->dir, key_describe(name, k),
+        ZK_FAIL(err, code, "message store %s: reading key %s: %s", s->kv.dir, key_describe(name, k),
                 lerr);
         leveldb_free(lerr);
         *val = NULL;
@@ -623,11 +614,11 @@ typedef struct ms_iter {
 
 static void iter_open(ms_iter *i, msgstore *s, const uint8_t *prefix, size_t plen)
 {
-    i->snap = leveldb_create_snapshot(s->db);
+    i->snap = leveldb_create_snapshot(s->kv.db);
     i->ro = leveldb_readoptions_create();
     leveldb_readoptions_set_verify_checksums(i->ro, 1);
     leveldb_readoptions_set_snapshot(i->ro, i->snap);
-    i->it = leveldb_create_iterator(s->db, i->ro);
+    i->it = leveldb_create_iterator(s->kv.db, i->ro);
     memcpy(i->prefix, prefix, plen);
     i->plen = plen;
     leveldb_iter_seek(i->it, (const char *)prefix, plen);
@@ -647,9 +638,9 @@ static int iter_close(ms_iter *i, msgstore *s, int rc, zk_errbuf *err)
     leveldb_iter_get_error(i->it, &lerr);
     leveldb_iter_destroy(i->it);
     leveldb_readoptions_destroy(i->ro);
-    leveldb_release_snapshot(s->db, i->snap);
+    leveldb_release_snapshot(s->kv.db, i->snap);
     if (lerr) {
-        if (rc == ZK_OK) rc = ZK_FAIL(err, ZK_ERR_IO, "message store %s: %s", s->dir, lerr);
+        if (rc == ZK_OK) rc = ZK_FAIL(err, ZK_ERR_IO, "message store %s: %s", s->kv.dir, lerr);
         leveldb_free(lerr);
     }
     return rc;
@@ -682,9 +673,9 @@ int msgstore_each(msgstore *s, int state, msgstore_each_fn fn, void *arg, zk_err
             /* Read the record through the same snapshot as the index. */
             char *lerr = NULL, *val;
             size_t vlen;
-            val = leveldb_get(s->db, i.ro, (const char *)k.b, k.len, &vlen, &lerr);
+            val = leveldb_get(s->kv.db, i.ro, (const char *)k.b, k.len, &vlen, &lerr);
             if (lerr) {
-                rc = ZK_FAIL(err, ZK_ERR_IO, "message store %s: %s", s->dir, lerr);
+                rc = ZK_FAIL(err, ZK_ERR_IO, "message store %s: %s", s->kv.dir, lerr);
                 leveldb_free(lerr);
                 break;
             }
@@ -870,11 +861,11 @@ int msgstore_batch_commit(msgstore_batch *b, zk_errbuf *err)
 {
     if (b->n == 0) return ZK_OK;
     char *lerr = NULL;
-    leveldb_write(b->s->db, b->s->wopts, b->wb, &lerr);
+    leveldb_write(b->s->kv.db, b->s->kv.wopts, b->wb, &lerr);
     leveldb_writebatch_clear(b->wb);
     b->n = 0;
     if (lerr) {
-        int rc = ZK_FAIL(err, ZK_ERR_IO, "message store %s: write failed: %s", b->s->dir, lerr);
+        int rc = ZK_FAIL(err, ZK_ERR_IO, "message store %s: write failed: %s", b->s->kv.dir, lerr);
         leveldb_free(lerr);
         return rc;
     }
@@ -882,19 +873,6 @@ int msgstore_batch_commit(msgstore_batch *b, zk_errbuf *err)
 }
 
 /* ---- open / close -------------------------------------------------------------- */
-
-static int open_error(const char *dir, const char *lerr, zk_errbuf *err)
-{
-    if (strstr(lerr, "does not exist"))
-        return ZK_FAIL(err, ZK_ERR_NOTFOUND, "message store %s does not exist (%s)", dir, lerr);
-    if (strstr(lerr, "IO error: lock "))
-        return ZK_FAIL(err, ZK_ERR_IO,
-                       "message store %s is locked: another process (or handle) has it open (%s)",
-                       dir, lerr);
-    if (strncmp(lerr, "Corruption", 10) == 0)
-        return ZK_FAIL(err, ZK_ERR_MALFORMED, "message store %s is corrupt: %s", dir, lerr);
-    return ZK_FAIL(err, ZK_ERR_IO, "message store %s: cannot open: %s", dir, lerr);
-}
 
 /* A new database gets the schema record; an existing one must carry ours. */
 static int check_schema(msgstore *s, zk_errbuf *err)
@@ -916,63 +894,31 @@ static int check_schema(msgstore *s, zk_errbuf *err)
             return ZK_FAIL(err, ZK_ERR_MISMATCH,
                            "message store %s was written by a newer zkrelay (schema %" PRIu32
                            ", this build reads %d): upgrade zkrelay",
-                           s->dir, schema, MSGSTORE_SCHEMA_VERSION);
+                           s->kv.dir, schema, MSGSTORE_SCHEMA_VERSION);
         if (schema != MSGSTORE_SCHEMA_VERSION)
             return ZK_FAIL(err, ZK_ERR_MISMATCH,
-                           "message store %s has schema %" PRIu32 "; this build reads %d", s->dir,
-                           schema, MSGSTORE_SCHEMA_VERSION);
+                           "message store %s has schema %" PRIu32 "; this build reads %d",
+                           s->kv.dir, schema, MSGSTORE_SCHEMA_VERSION);
         return ZK_OK;
     }
     if (rc != ZK_ERR_NOTFOUND) return rc;
-    leveldb_iterator_t *it = leveldb_create_iterator(s->db, s->ropts);
-    leveldb_iter_seek_to_first(it);
-    bool empty = !leveldb_iter_valid(it);
-    char *lerr = NULL;
-    leveldb_iter_get_error(it, &lerr);
-    leveldb_iter_destroy(it);
-    if (lerr) {
-        rc = ZK_FAIL(err, ZK_ERR_IO, "message store %s: %s", s->dir, lerr);
-        leveldb_free(lerr);
-        return rc;
-    }
+    bool empty = false;
+    if ((rc = kvdb_is_empty(&s->kv, &empty, err)) != ZK_OK) return rc;
     if (!empty)
         return ZK_FAIL(err, ZK_ERR_MALFORMED,
-                       "%s is not a message store (it has keys but no schema record)", s->dir);
+                       "%s is not a message store (it has keys but no schema record)", s->kv.dir);
     uint8_t rec[5] = {MSGSTORE_RECORD_V1};
     be32_store(rec + 1, MSGSTORE_SCHEMA_VERSION);
     leveldb_writebatch_t *wb = leveldb_writebatch_create();
     leveldb_writebatch_put(wb, (const char *)k.b, k.len, (const char *)rec, sizeof(rec));
-    leveldb_write(s->db, s->wopts, wb, &lerr);
+    char *lerr = NULL;
+    leveldb_write(s->kv.db, s->kv.wopts, wb, &lerr);
     leveldb_writebatch_destroy(wb);
     if (lerr) {
-        rc = ZK_FAIL(err, ZK_ERR_IO, "message store %s: writing the schema record: %s", s->dir,
+        rc = ZK_FAIL(err, ZK_ERR_IO, "message store %s: writing the schema record: %s", s->kv.dir,
                      lerr);
         leveldb_free(lerr);
         return rc;
-    }
-    return ZK_OK;
-}
-
-/* LevelDB's own LOCK uses fcntl locks, which a second handle in the same process
- * does not see; the flock does (as in lightclient/lc_store.c). */
-static int lock_dir(msgstore *s, const char *dir, zk_errbuf *err)
-{
-    char path[4096];
-    int n = snprintf(path, sizeof(path), "%s/%s", dir, MSGSTORE_LOCK_FILE);
-    if (n < 0 || (size_t)n >= sizeof(path))
-        return ZK_FAIL(err, ZK_ERR_USAGE, "message store: path too long");
-    s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (s->lock_fd < 0)
-        return ZK_FAIL(err, ZK_ERR_IO, "message store %s: cannot open %s: %s", s->dir, path,
-                       strerror(errno));
-    if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        int e = errno;
-        if (e == EWOULDBLOCK)
-            return ZK_FAIL(err, ZK_ERR_IO,
-                           "message store %s is locked: another process (or handle) has it open",
-                           s->dir);
-        return ZK_FAIL(err, ZK_ERR_IO, "message store %s: cannot lock %s: %s", s->dir, path,
-                       strerror(e));
     }
     return ZK_OK;
 }
@@ -982,44 +928,9 @@ int msgstore_open(msgstore **out, const char *dir, bool create_if_missing, zk_er
     *out = NULL;
     msgstore *s = calloc(1, sizeof(*s));
     if (!s) return ZK_FAIL(err, ZK_ERR_NOMEM, "message store: out of memory");
-    s->lock_fd = -1;
-    snprintf(s->dir, sizeof(s->dir), "%s", dir);
-    char *lerr = NULL;
-    int rc = ZK_OK;
-    if (create_if_missing) {
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            rc = ZK_FAIL(err, ZK_ERR_IO, "message store %s: cannot create: %s", dir,
-                         strerror(errno));
-            goto out;
-        }
-    } else {
-        /* leveldb_open creates the directory even when told not to create the database. */
-        char current[4096];
-        struct stat st;
-        int n = snprintf(current, sizeof(current), "%s/CURRENT", dir);
-        if (n < 0 || (size_t)n >= sizeof(current) || stat(current, &st) != 0) {
-            rc = ZK_FAIL(err, ZK_ERR_NOTFOUND, "message store %s does not exist", dir);
-            goto out;
-        }
-    }
-    rc = lock_dir(s, dir, err);
-    if (rc != ZK_OK) goto out;
-    s->opts = leveldb_options_create();
-    s->ropts = leveldb_readoptions_create();
-    s->wopts = leveldb_writeoptions_create();
-    leveldb_options_set_create_if_missing(s->opts, create_if_missing);
-    leveldb_options_set_paranoid_checks(s->opts, 1);
-    leveldb_readoptions_set_verify_checksums(s->ropts, 1);
-    leveldb_writeoptions_set_sync(s->wopts, 1);
-    s->db = leveldb_open(s->opts, dir, &lerr);
-    if (lerr) {
-        rc = open_error(dir, lerr, err);
-        leveldb_free(lerr);
-        s->db = NULL;
-        goto out;
-    }
-    rc = check_schema(s, err);
-out:
+    int rc =
+        kvdb_open(&s->kv, dir, create_if_missing, 0700, MSGSTORE_LOCK_FILE, "message store", err);
+    if (rc == ZK_OK) rc = check_schema(s, err);
     if (rc != ZK_OK) {
         msgstore_close(s);
         return rc;
@@ -1031,10 +942,6 @@ out:
 void msgstore_close(msgstore *s)
 {
     if (!s) return;
-    if (s->db) leveldb_close(s->db);
-    if (s->opts) leveldb_options_destroy(s->opts);
-    if (s->ropts) leveldb_readoptions_destroy(s->ropts);
-    if (s->wopts) leveldb_writeoptions_destroy(s->wopts);
-    if (s->lock_fd >= 0) close(s->lock_fd);
+    kvdb_close(&s->kv);
     free(s);
 }
