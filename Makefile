@@ -88,10 +88,12 @@ bin/zkrelay-devnet: $(BUILD)/zkrelay-devnet
 	@mkdir -p bin
 	$(Q)cp $< $@.tmp && mv -f $@.tmp $@
 
-# Fuzzing (fuzz/README.md): each harness FUZZ_SECONDS seconds, or FUZZ_RUNS executions.
+# Fuzzing (fuzz/README.md): each harness FUZZ_SECONDS seconds, or FUZZ_RUNS executions
+# (capped at FUZZ_MAX_SECONDS seconds when that is set).
 FUZZ_SECONDS ?= 10
 fuzz:
 	@ZK_VECTORS="$(VECTORS)" FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) \
+	    FUZZ_MAX_SECONDS=$(FUZZ_MAX_SECONDS) \
 	    FUZZ_BUILD_DIR=$(BUILD_DIR)/fuzz MAKE="$(MAKE)" sh fuzz/run.sh
 
 # make reliability: the long kill-loop, fault and adversarial runs plus a fuzz run

@@ -3,9 +3,9 @@
  * receipt_from_json, rpc_receipt_summary, state_proof_verify, fees_suggest,
  * abi_revert_decode).
  *
- * rpc.c parses and validates a response only inside rpc_post, after libcurl
- * received it, so the harness serves the input over HTTP: a one-thread HTTP/1.1
- * server on 127.0.0.1 answers every request with the input's body. Each input
+ * The answers come through rpc_options.transport, the in-process stand-in for
+ * HTTP, so everything after libcurl (status handling, the size cap, strict
+ * parsing, the envelope, the typed helpers) runs without a socket. Each input
  * gets a fresh client (no retries), so request ids start at 1 and a seed can
  * answer id 1 (a batch uses ids 1..3).
  *
@@ -16,13 +16,7 @@
  * succeeds gives a value of the shape its contract names. */
 #include "fuzz/fuzz.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "lightclient/lightclient.h"
 #include "relayer/abi.h"
@@ -30,120 +24,21 @@
 #include "relayer/rpc.h"
 #include "relayer/rpc_tx.h"
 
-/* The answer the server gives, set by the harness around each call and guarded by
- * mu, which the server holds while it sends. */
-typedef struct fuzz_rpc_server {
-    int lfd;
-    char url[64];
-    pthread_mutex_t mu;
+/* The answer every request of the current input gets. */
+typedef struct fuzz_rpc_answer {
     const uint8_t *body;
     size_t body_len;
-    int status;
-} fuzz_rpc_server;
+    long status;
+} fuzz_rpc_answer;
 
-static bool fuzz_rpc_send_all(int fd, const void *p, size_t n)
+static int fuzz_rpc_transport(void *ctx, const char *request, size_t request_len, long *http_status,
+                              zk_buf *answer)
 {
-    const char *s = p;
-    while (n > 0) {
-        ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
-        if (w <= 0) return false;
-        s += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-/* The Content-Length of the request whose headers are req[0..end), or 0. */
-static size_t fuzz_rpc_content_length(const char *req, const char *end)
-{
-    for (const char *line = req; line && line < end; line = strstr(line, "\r\n")) {
-        if (line != req) line += 2;
-        if (strncasecmp(line, "content-length:", 15) == 0) return strtoul(line + 15, NULL, 10);
-    }
-    return 0;
-}
-
-/* Serves the requests of one connection until the client closes it. */
-static void fuzz_rpc_serve(fuzz_rpc_server *s, int fd)
-{
-    char req[1 << 16];
-    size_t have = 0;
-    for (;;) {
-        /* Read one request: headers, then Content-Length bytes of body. */
-        char *end = NULL;
-        size_t need = 0;
-        for (;;) {
-            if (!end) {
-                req[have] = '\0';
-                end = strstr(req, "\r\n\r\n");
-                if (end) {
-                    need = (size_t)(end + 4 - req) + fuzz_rpc_content_length(req, end);
-                    if (need >= sizeof(req)) return;
-                }
-            }
-            if (end && have >= need) break;
-            if (have + 1 >= sizeof(req)) return;
-            ssize_t r = recv(fd, req + have, sizeof(req) - 1 - have, 0);
-            if (r <= 0) return;
-            have += (size_t)r;
-        }
-        memmove(req, req + need, have - need);
-        have -= need;
-
-        /* The body is the fuzzer's input buffer: hold the lock while sending, so the
-         * harness cannot return (and libFuzzer free the input) before the send ends,
-         * even when the client stops reading early. */
-        pthread_mutex_lock(&s->mu);
-        char head[160];
-        int hl = snprintf(head, sizeof(head),
-                          "HTTP/1.1 %d Fuzz\r\nContent-Type: application/json\r\n"
-                          "Content-Length: %zu\r\n\r\n",
-                          s->status, s->body_len);
-        bool sent =
-            fuzz_rpc_send_all(fd, head, (size_t)hl) && fuzz_rpc_send_all(fd, s->body, s->body_len);
-        pthread_mutex_unlock(&s->mu);
-        if (!sent) return;
-    }
-}
-
-static void *fuzz_rpc_thread(void *arg)
-{
-    fuzz_rpc_server *s = arg;
-    for (;;) {
-        int fd = accept(s->lfd, NULL, NULL);
-        if (fd < 0) continue;
-        fuzz_rpc_serve(s, fd);
-        close(fd);
-    }
-    return NULL;
-}
-
-/* Starts the server once per process. Returns NULL when it cannot. */
-static fuzz_rpc_server *fuzz_rpc_server_get(void)
-{
-    static fuzz_rpc_server srv;
-    static bool started, failed;
-    if (started) return &srv;
-    if (failed) return NULL;
-    failed = true;
-    if (rpc_global_init() != ZK_OK) return NULL;
-    struct sockaddr_in a;
-    socklen_t al = sizeof(a);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    srv.lfd = socket(AF_INET, SOCK_STREAM, 0);
-    if (srv.lfd < 0 || bind(srv.lfd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
-        listen(srv.lfd, 16) != 0 || getsockname(srv.lfd, (struct sockaddr *)&a, &al) != 0)
-        return NULL;
-    snprintf(srv.url, sizeof(srv.url), "http://127.0.0.1:%u/", (unsigned)ntohs(a.sin_port));
-    pthread_mutex_init(&srv.mu, NULL);
-    pthread_t t;
-    if (pthread_create(&t, NULL, fuzz_rpc_thread, &srv) != 0) return NULL;
-    pthread_detach(t);
-    started = true;
-    failed = false;
-    return &srv;
+    const fuzz_rpc_answer *a = ctx;
+    (void)request;
+    (void)request_len;
+    *http_status = a->status;
+    return buf_append(answer, a->body, a->body_len);
 }
 
 enum {
@@ -295,29 +190,22 @@ static bool fuzz_rpc_op(rpc_client *c, int op)
 static bool fuzz_rpc_check(const uint8_t *data, size_t size)
 {
     static const int statuses[4] = {400, 429, 500, 503};
+    static bool curl_ready;
     if (size < 2) return true;
-    fuzz_rpc_server *s = fuzz_rpc_server_get();
-    if (!s) return true;
+    if (!curl_ready) {
+        if (rpc_global_init() != ZK_OK) return true;
+        curl_ready = true;
+    }
+    fuzz_rpc_answer a = {data + 2, size - 2, data[1] < 0xf0 ? 200 : statuses[data[1] & 3]};
     rpc_options o = rpc_options_default();
-    o.timeout_ms = 5000;
     o.max_response_bytes = 1u << 20;
     o.max_retries = 0;
-    rpc_client *c = rpc_client_new(s->url, &o, NULL);
+    o.transport = fuzz_rpc_transport;
+    o.transport_ctx = &a;
+    rpc_client *c = rpc_client_new("http://fuzz.invalid/", &o, NULL);
     if (!c) return true;
-
-    pthread_mutex_lock(&s->mu);
-    s->body = data + 2;
-    s->body_len = size - 2;
-    s->status = data[1] < 0xf0 ? 200 : statuses[data[1] & 3];
-    pthread_mutex_unlock(&s->mu);
-
     bool ok = fuzz_rpc_op(c, data[0] % FUZZ_RPC_N_OPS);
-
     rpc_client_free(c);
-    pthread_mutex_lock(&s->mu);
-    s->body = NULL;
-    s->body_len = 0;
-    pthread_mutex_unlock(&s->mu);
     return ok;
 }
 

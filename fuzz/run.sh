@@ -6,7 +6,8 @@
 #   fuzz/run.sh [-seconds N] [-runs N] [harness ...]      (default: every harness)
 #
 # Environment: FUZZ_SECONDS (default 10) or FUZZ_RUNS (a run count per harness,
-# used instead of the time limit: the short run of `make test`); FUZZ_CC (default
+# used instead of the time limit: the short run of `make test`; FUZZ_MAX_SECONDS, when
+# set, still caps each harness's time, whichever limit comes first); FUZZ_CC (default
 # clang); FUZZ_BUILD_DIR (default build/fuzz); MAKE.
 #
 # Prints, per harness, its executions and crashes, then
@@ -90,7 +91,12 @@ for n in $names; do
     seeds="fuzz/corpus/$n"
     regs=""
     [ -d "tests/fuzz_regressions/$n" ] && regs="tests/fuzz_regressions/$n"
-    if [ -n "$runs" ]; then limit="-runs=$runs"; else limit="-max_total_time=$seconds"; fi
+    if [ -n "$runs" ]; then
+        limit="-runs=$runs"
+        [ -n "${FUZZ_MAX_SECONDS:-}" ] && limit="$limit -max_total_time=$FUZZ_MAX_SECONDS"
+    else
+        limit="-max_total_time=$seconds"
+    fi
     before=$(ls "$art" | wc -l)
     log="$bdir/logs/$n.log"
     # shellcheck disable=SC2086

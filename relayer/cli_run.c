@@ -16,25 +16,29 @@
 
 static void run_usage(FILE *f)
 {
-    fprintf(
-        f, "usage: zkrelay run --config FILE [--once | --exit-when-idle] [--log-format text|json]\n"
-           "\n"
-           "Runs the relayer: follows the source chain through the light client, records every\n"
-           "Outbox message for the destination in <database>/msgs and serves /metrics and\n"
-           "/health. The configuration is documented in docs/config.md (example:\n"
-           "relayer.example.json). SIGINT/SIGTERM stop it cleanly; a restart resumes every\n"
-           "message from its stored state.\n"
-           "\n"
-           "  --config FILE       the JSON configuration\n"
-           "  --once              one pass of every job, then exit\n"
-           "  --exit-when-idle    exit 0 once every message is confirmed or failed and the\n"
-           "                      source is caught up\n"
-           "  --log-format FMT    text or json (overrides log.format)\n"
-           "  --print-config-keys print every configuration key with its default and exit\n"
-           "\n"
-           "exit status: 0 stopped cleanly, 1 runtime failure, 2 bad configuration or usage\n"
-           "(also a key file readable by others), 4 a node serves another chain id (or a\n"
-           "contract address has no code), 5 safety alarm on the source chain\n");
+    fprintf(f,
+            "usage: zkrelay run --config FILE [--once | --exit-when-idle] [--hold-on-alarm]\n"
+            "                   [--log-format text|json]\n"
+            "\n"
+            "Runs the relayer: follows the source chain through the light client, records every\n"
+            "Outbox message for the destination in <database>/msgs and serves /metrics and\n"
+            "/health. The configuration is documented in docs/config.md (example:\n"
+            "relayer.example.json). SIGINT/SIGTERM stop it cleanly; a restart resumes every\n"
+            "message from its stored state.\n"
+            "\n"
+            "  --config FILE       the JSON configuration\n"
+            "  --once              one pass of every job, then exit\n"
+            "  --exit-when-idle    exit 0 once every message is confirmed or failed and the\n"
+            "                      source is caught up\n"
+            "  --hold-on-alarm     after a safety alarm, do no more work but keep /health\n"
+            "                      (503, the reason) and /metrics up until SIGINT/SIGTERM,\n"
+            "                      then exit 5 (default: exit 5 at once)\n"
+            "  --log-format FMT    text or json (overrides log.format)\n"
+            "  --print-config-keys print every configuration key with its default and exit\n"
+            "\n"
+            "exit status: 0 stopped cleanly, 1 runtime failure, 2 bad configuration or usage\n"
+            "(also a key file readable by others), 4 a node serves another chain id (or a\n"
+            "contract address has no code), 5 safety alarm on the source chain\n");
 }
 
 int cli_run(int argc, char **argv)
@@ -44,12 +48,11 @@ int cli_run(int argc, char **argv)
         return CLI_OK;
     }
     const char *cfg_path = NULL, *log_format = NULL;
-    bool once = false, idle = false, keys = false;
-    const cli_opt opts[] = {{"--config", NULL, &cfg_path},
-                            {"--once", &once, NULL},
-                            {"--exit-when-idle", &idle, NULL},
-                            {"--log-format", NULL, &log_format},
-                            {"--print-config-keys", &keys, NULL}};
+    bool once = false, idle = false, keys = false, hold = false;
+    const cli_opt opts[] = {
+        {"--config", NULL, &cfg_path},       {"--once", &once, NULL},
+        {"--exit-when-idle", &idle, NULL},   {"--hold-on-alarm", &hold, NULL},
+        {"--log-format", NULL, &log_format}, {"--print-config-keys", &keys, NULL}};
     const char *pos[1];
     size_t n_pos = 0;
     int rc = cli_parse_argv(pos, &n_pos, 0, 0, "zkrelay run", opts, sizeof(opts) / sizeof(*opts),
@@ -64,7 +67,7 @@ int cli_run(int argc, char **argv)
         run_usage(stderr);
         return CLI_USAGE;
     }
-    daemon_opts o = {once, idle, -1};
+    daemon_opts o = {.once = once, .exit_when_idle = idle, .log_format = -1, .hold_on_alarm = hold};
     if (once && idle) {
         fprintf(stderr, "zkrelay run: --once and --exit-when-idle exclude each other\n");
         return CLI_USAGE;

@@ -403,6 +403,17 @@ int daemon_run(const config *cfg, const daemon_opts *o, zk_errbuf *err)
         }
         sleep_ms(cfg->poll_interval_ms);
     }
+    if (code == DAEMON_EXIT_ALARM && o->hold_on_alarm && !daemon_stop_requested) {
+        /* No proof is worth finishing for a source that broke a safety rule. */
+        daemon_prove_stop(d);
+        if (daemon_metrics_refresh(d, &e) != ZK_OK)
+            daemon_log(d, DLOG_WARN, "metrics", "refresh: %s", e.msg);
+        daemon_log(d, DLOG_ERROR, "alarm",
+                   "holding after the alarm: no work is done; /health answers 503 until SIGINT "
+                   "or SIGTERM, then exit status 5");
+        while (!daemon_stop_requested)
+            sleep_ms(100);
+    }
     if (daemon_stop_requested) daemon_log(d, DLOG_INFO, "daemon", "stopping on signal");
 out:
     pthread_mutex_lock(&d->m.mu);

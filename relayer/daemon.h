@@ -16,7 +16,9 @@
  *   DAEMON_EXIT_ALARM    5  the source chain broke a safety rule (a finalized height changed
  *                          hash, the head went below the verified head, equivocation, a log
  *                          whose block hash is not the verified header's): the daemon stops
- *                          and /health answered 503 until then. */
+ *                          all work at once; /health answers 503 with the reason until it
+ *                          exits, which is at once, or on SIGINT/SIGTERM with hold_on_alarm
+ *                          (so that a health check or a scrape can see the alarm). */
 #ifndef ZKRELAY_RELAYER_DAEMON_H
 #define ZKRELAY_RELAYER_DAEMON_H
 
@@ -39,6 +41,8 @@ typedef struct daemon_opts {
     bool exit_when_idle; /* exit 0 once every message is confirmed/failed and the source is caught
                             up */
     int log_format;      /* CONFIG_LOG_TEXT / CONFIG_LOG_JSON, or -1: the config's */
+    bool hold_on_alarm;  /* after a safety alarm, stop all work but keep /health (503, the
+                            reason) and /metrics served until SIGINT/SIGTERM, then exit 5 */
 } daemon_opts;
 
 /* Runs the daemon with cfg until a signal, --once, idleness (exit_when_idle) or a

@@ -44,6 +44,8 @@ rpc_options rpc_options_default(void)
     o.max_retries = 5;
     o.backoff_initial_ms = 100;
     o.backoff_max_ms = 5000;
+    o.transport = NULL;
+    o.transport_ctx = NULL;
     return o;
 }
 
@@ -406,6 +408,28 @@ static int fail_http_status(rpc_client *c, const char *what, long status, zk_err
     return rc;
 }
 
+/* One attempt: libcurl, or the options' transport, whose outcome is mapped to
+ * the libcurl codes the caller handles (a failure is a refused connection, an
+ * answer over the cap an oversized file). Out: *status the HTTP status. */
+static CURLcode perform(rpc_client *c, long *status, const char *body, size_t len)
+{
+    if (!c->opts.transport) {
+        CURLcode r = curl_easy_perform(c->curl);
+        if (r == CURLE_OK) curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);
+        return r;
+    }
+    int rc = c->opts.transport(c->opts.transport_ctx, body, len, status, &c->body);
+    if (rc == ZK_ERR_RANGE || c->body.len > c->opts.max_response_bytes) {
+        c->write_err = ZK_ERR_RANGE;
+        return CURLE_FILESIZE_EXCEEDED;
+    }
+    if (rc == ZK_ERR_NOMEM) {
+        c->write_err = ZK_ERR_NOMEM;
+        return CURLE_OUT_OF_MEMORY;
+    }
+    return rc == ZK_OK ? CURLE_OK : CURLE_COULDNT_CONNECT;
+}
+
 /* POSTs body and returns the parsed answer of an HTTP 200, retrying what is
  * worth retrying.
  * Out: *doc  a new reference to the parsed JSON (any type). */
@@ -426,9 +450,8 @@ static int rpc_post(rpc_client *c, json_t **doc, const char *what, const char *b
         c->curl_err[0] = '\0';
         c->stats.attempts++;
         if (attempt > 0) c->stats.retries++;
-        CURLcode r = curl_easy_perform(c->curl);
+        CURLcode r = perform(c, &status, body, len);
         if (r == CURLE_OK) {
-            curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
             if (status == 200) {
                 rc = body_parse(c, doc, what, err);
                 break;
@@ -438,7 +461,8 @@ static int rpc_post(rpc_client *c, json_t **doc, const char *what, const char *b
                  * still the node's final word, not a transport failure. */
                 rc = status == 429 ? ZK_ERR_TRANSPORT : fail_http_status(c, what, status, err);
                 if (rc == ZK_ERR_RPC) break;
-                curl_easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &retry_after);
+                if (!c->opts.transport)
+                    curl_easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &retry_after);
                 rc = ZK_FAIL(err, ZK_ERR_TRANSPORT, "rpc %s: HTTP %ld", what, status);
                 retry = true;
             } else {

@@ -28,13 +28,23 @@
 
 #include "lightclient/lightclient.h"
 
+/* An in-process stand-in for HTTP (fuzzing, tests, offline replay of recorded
+ * answers): called once per attempt with the request body instead of libcurl.
+ * It sets *http_status and appends the response body to answer; the client
+ * enforces max_response_bytes on it. Returns ZK_OK when an answer was produced,
+ * anything else for a failed connection (retried like one). */
+typedef int (*rpc_transport_fn)(void *ctx, const char *request, size_t request_len,
+                                long *http_status, zk_buf *answer);
+
 /* Tuning of one client. Start from rpc_options_default() and change fields. */
 typedef struct rpc_options {
-    long timeout_ms;           /* one HTTP attempt, connect included (> 0) */
-    size_t max_response_bytes; /* hard cap on a response body, decompressed (> 0) */
-    int max_retries;           /* retries after the first attempt (>= 0) */
-    long backoff_initial_ms;   /* backoff before the first retry, doubled each time (>= 0) */
-    long backoff_max_ms;       /* cap on one backoff, and on an honoured Retry-After (>= 0) */
+    long timeout_ms;            /* one HTTP attempt, connect included (> 0) */
+    size_t max_response_bytes;  /* hard cap on a response body, decompressed (> 0) */
+    int max_retries;            /* retries after the first attempt (>= 0) */
+    long backoff_initial_ms;    /* backoff before the first retry, doubled each time (>= 0) */
+    long backoff_max_ms;        /* cap on one backoff, and on an honoured Retry-After (>= 0) */
+    rpc_transport_fn transport; /* NULL (the default): HTTP(S) to the URL with libcurl */
+    void *transport_ctx;        /* passed to transport */
 } rpc_options;
 
 /* Returns the defaults: 10 s per attempt, 32 MiB responses, 5 retries, backoff

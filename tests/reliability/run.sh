@@ -6,7 +6,12 @@
 #   tests/reliability/run.sh BIN...
 #
 # Environment:
-#   REL_FUZZ_SECONDS   seconds per fuzz harness (default 60; 0 skips fuzzing)
+#   REL_FUZZ_SECONDS   seconds per fuzz harness (default 60; 0 skips fuzzing); with
+#                      REL_FUZZ_RUNS, the cap on each harness's time
+#   REL_FUZZ_RUNS      executions per fuzz harness (e.g. 10000000, the issue's goal); a
+#                      harness stops at whichever of the two limits comes first
+#   REL_FUZZ_PARALLEL  1 (default on 2 or more CPUs): the fuzz run goes in the background
+#                      beside the scenarios (one core), and the report waits for both
 #   REL_REPORT         the report's path (default reliability-report.txt)
 #   REL_LOG_DIR        each program's full output (default build/reliability-logs)
 #   ZK_TEST_SEED       the seed of every program (delays, fault schedules); printed
@@ -32,6 +37,23 @@ programs=""
 failed_programs=0
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 t0=$(date +%s)
+
+fuzz_runs="${REL_FUZZ_RUNS:-}"
+ncpu=$(nproc 2>/dev/null || echo 1)
+fuzz_parallel="${REL_FUZZ_PARALLEL:-$([ "$ncpu" -ge 2 ] && echo 1 || echo 0)}"
+fuzz_log="$logs/fuzz.log"
+fuzz_pid=""
+# The fuzz run: FUZZ_RUNS executions per harness when given (FUZZ_MAX_SECONDS caps each
+# harness's time), else FUZZ_SECONDS per harness.
+fuzz_start() {
+    echo "== make fuzz (${fuzz_runs:+$fuzz_runs runs, at most }$fuzz_seconds s per harness; log $fuzz_log)"
+    "${MAKE:-make}" --no-print-directory fuzz FUZZ_SECONDS="$fuzz_seconds" FUZZ_RUNS="$fuzz_runs" \
+        FUZZ_MAX_SECONDS="$fuzz_seconds" BUILD_DIR="${BUILD_DIR:-build}" >"$fuzz_log" 2>&1
+}
+if [ "$fuzz_seconds" -gt 0 ] && [ "$fuzz_parallel" = 1 ]; then
+    fuzz_start &
+    fuzz_pid=$!
+fi
 
 for bin in "$@"; do
     name=$(basename "$bin")
@@ -65,14 +87,18 @@ fuzz_execs=0
 fuzz_crashes=0
 fuzz_failed=0
 if [ "$fuzz_seconds" -gt 0 ]; then
-    echo "== make fuzz FUZZ_SECONDS=$fuzz_seconds (log $logs/fuzz.log)"
-    "${MAKE:-make}" --no-print-directory fuzz FUZZ_SECONDS="$fuzz_seconds" \
-        BUILD_DIR="${BUILD_DIR:-build}" >"$logs/fuzz.log" 2>&1
-    frc=$?
-    grep -E '^fuzz' "$logs/fuzz.log" | sed 's/^/  /'
-    fuzz_line=$(grep -E '^fuzz: [0-9]+ harnesses' "$logs/fuzz.log" | tail -n 1)
+    if [ -n "$fuzz_pid" ]; then
+        echo "== waiting for the fuzz run (log $fuzz_log)"
+        wait "$fuzz_pid"
+        frc=$?
+    else
+        fuzz_start
+        frc=$?
+    fi
+    grep -E '^fuzz' "$fuzz_log" | sed 's/^/  /'
+    fuzz_line=$(grep -E '^fuzz: [0-9]+ harnesses' "$fuzz_log" | tail -n 1)
     if [ -z "$fuzz_line" ]; then
-        fuzz_line="fuzz: did not run (exit $frc, see $logs/fuzz.log)"
+        fuzz_line="fuzz: did not run (exit $frc, see $fuzz_log)"
         fuzz_failed=1
     else
         fuzz_execs=$(echo "$fuzz_line" | sed -E 's/.*, ([0-9]+) executions.*/\1/')
@@ -101,7 +127,8 @@ elapsed=$(($(date +%s) - t0))
     echo "parameters: REL_MESSAGES=${REL_MESSAGES:-20} REL_KILLS=${REL_KILLS:-50}" \
         "REL_BATCH=${REL_BATCH:-5} REL_KILL_MIN_MS=${REL_KILL_MIN_MS:-1000}" \
         "REL_KILL_MAX_MS=${REL_KILL_MAX_MS:-60000} REL_FAULT_MESSAGES=${REL_FAULT_MESSAGES:-3}" \
-        "REL_FAULTS=${REL_FAULTS:-40} REL_FUZZ_SECONDS=$fuzz_seconds ZK_TEST_SEED=${ZK_TEST_SEED:-random}"
+        "REL_FAULTS=${REL_FAULTS:-40} REL_FUZZ_SECONDS=$fuzz_seconds REL_FUZZ_RUNS=${fuzz_runs:-none}" \
+        "ZK_TEST_SEED=${ZK_TEST_SEED:-random}"
     echo
     echo "faults injected:     $faults"
     echo "relayer SIGKILLs:    $kills"
@@ -117,6 +144,7 @@ elapsed=$(($(date +%s) - t0))
     echo
     echo "programs:$programs"
     echo "  $fuzz_line"
+    grep -E '^fuzz_[a-z0-9_]+: [0-9]+ executions' "$fuzz_log" 2>/dev/null | sed 's/^/    /'
     echo
     echo "per scenario:"
     sed 's/^rel-counters: /  /' "$counters"
