@@ -89,11 +89,11 @@ bin/zkrelay-devnet: $(BUILD)/zkrelay-devnet
 	$(Q)cp $< $@.tmp && mv -f $@.tmp $@
 
 # Fuzzing (fuzz/README.md): each harness FUZZ_SECONDS seconds, or FUZZ_RUNS executions
-# (capped at FUZZ_MAX_SECONDS seconds when that is set).
+# (capped at FUZZ_MAX_SECONDS seconds when that is set); FUZZ_JOBS harnesses at once.
 FUZZ_SECONDS ?= 10
 fuzz:
 	@ZK_VECTORS="$(VECTORS)" FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) \
-	    FUZZ_MAX_SECONDS=$(FUZZ_MAX_SECONDS) \
+	    FUZZ_MAX_SECONDS=$(FUZZ_MAX_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) \
 	    FUZZ_BUILD_DIR=$(BUILD_DIR)/fuzz MAKE="$(MAKE)" sh fuzz/run.sh
 
 # make reliability: the long kill-loop, fault and adversarial runs plus a fuzz run

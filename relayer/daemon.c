@@ -87,7 +87,7 @@ void daemon_rpc_failed(daemon *d, daemon_chain c, int code, const char *what, co
 
 void daemon_alarm(daemon *d, const char *fmt, ...)
 {
-    char msg[256];
+    char msg[sizeof(((daemon_metrics *)0)->alarm_reason)];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -367,6 +367,8 @@ int daemon_run(const config *cfg, const daemon_opts *o, zk_errbuf *err)
         code = DAEMON_EXIT_CONFIG;
         goto out;
     }
+    if (daemon_metrics_refresh(d, &e) != ZK_OK)
+        daemon_log(d, DLOG_WARN, "metrics", "refresh: %s", e.msg);
     pthread_mutex_lock(&d->m.mu);
     d->m.running = true;
     pthread_mutex_unlock(&d->m.mu);

@@ -35,7 +35,7 @@ typedef struct daemon_metrics {
     uint64_t verified_head, scan_height, node_head;
     bool running;
     bool alarm;
-    char alarm_reason[256];
+    char alarm_reason[512];
 } daemon_metrics;
 
 typedef struct daemon_pool daemon_pool; /* the proving workers (daemon_prove.c) */
@@ -135,7 +135,7 @@ int daemon_block_messages(daemon *d, msgstore_batch *b, uint64_t number, msg_sta
 /* Metrics (daemon_metrics.c). */
 int daemon_metrics_start(daemon *d, zk_errbuf *err);
 void daemon_metrics_stop(daemon *d);
-/* Refreshes the message counts from the store. */
+/* Refreshes the gauges kept in the stores: message counts, scan height, verified head. */
 int daemon_metrics_refresh(daemon *d, zk_errbuf *err);
 /* Renders the Prometheus text into out (appending). */
 int daemon_metrics_render(daemon_metrics *m, zk_buf *out);

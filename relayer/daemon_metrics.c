@@ -83,7 +83,7 @@ static int handle(void *arg, const httpd_request *req, httpd_response *resp)
     if (strcmp(req->path, "/health") == 0) {
         pthread_mutex_lock(&d->m.mu);
         bool ok = d->m.running && !d->m.alarm;
-        char body[320];
+        char body[576];
         int n = snprintf(body, sizeof(body), "%s\n",
                          ok           ? "ok"
                          : d->m.alarm ? d->m.alarm_reason
@@ -122,11 +122,19 @@ void daemon_metrics_stop(daemon *d)
 
 int daemon_metrics_refresh(daemon *d, zk_errbuf *err)
 {
-    uint64_t counts[MSG_STATE_COUNT];
+    uint64_t counts[MSG_STATE_COUNT], scan = 0;
+    bool found = false;
+    lc_stored_header head;
     int rc = msgstore_count(d->ms, counts, err);
+    if (rc == ZK_OK) rc = msgstore_get_scan_height(d->ms, &scan, &found, err);
+    /* From the stores, so that the gauges are right from the first scrape after a
+     * restart, before (or without) a successful source step. */
+    if (rc == ZK_OK) rc = lc_store_head(lc_client_store(d->lc), &head, err);
     if (rc != ZK_OK) return rc;
     pthread_mutex_lock(&d->m.mu);
     memcpy(d->m.messages, counts, sizeof(counts));
+    d->m.verified_head = head.number;
+    if (found) d->m.scan_height = scan;
     pthread_mutex_unlock(&d->m.mu);
     return ZK_OK;
 }

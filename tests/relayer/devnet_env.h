@@ -276,13 +276,18 @@ DEVNET_FN uint64_t e2e_relayer_nonce(const e2e *e)
     return n;
 }
 
-/* Starts the relayer in the run directory (log appended to relayer.log). */
-DEVNET_FN void e2e_relayer_start(e2e *e, bool exit_when_idle)
+/* Starts `zkrelay run --config relayer.json [opt]` in the run's directory (its log
+ * appended to relayer.log). */
+DEVNET_FN void e2e_relayer_start_opt(e2e *e, const char *opt)
 {
     const char *bin = getenv("ZK_BIN");
-    const char *argv[] = {
-        bin, "run", "--config", "relayer.json", exit_when_idle ? "--exit-when-idle" : NULL, NULL};
+    const char *argv[] = {bin, "run", "--config", "relayer.json", opt, NULL};
     e->relayer = e2e_spawn(argv, e2e_path(e, "relayer.out"), e2e_path(e, "relayer.log"), e->dir);
+}
+
+DEVNET_FN void e2e_relayer_start(e2e *e, bool exit_when_idle)
+{
+    e2e_relayer_start_opt(e, exit_when_idle ? "--exit-when-idle" : NULL);
 }
 
 /* Waits until the relayer's log (from offset from) holds needle; false on timeout or exit. */

@@ -2,7 +2,7 @@
  * devnet sealer in front of it, and `zkrelay-devnet faultproxy` processes in
  * front of the sealer, each started with its own schedule and stopped by PID.
  * $ZK_DEVNET_BIN names the devnet binary (make check sets it).
- * Header-only (static functions), like anvil.h. */
+ * Header-only (static functions, each marked unused), like anvil.h. */
 #ifndef ZKRELAY_TESTS_RELAYER_FAULTPROXY_ENV_H
 #define ZKRELAY_TESTS_RELAYER_FAULTPROXY_ENV_H
 
@@ -12,6 +12,9 @@
 
 #include "relayer/anvil.h"
 
+/* Not every includer uses every helper. */
+#define FP_FN static __attribute__((unused))
+
 typedef struct fp_proc {
     pid_t pid;
     char url[64];
@@ -20,7 +23,7 @@ typedef struct fp_proc {
 
 /* Starts $ZK_DEVNET_BIN with argv (NULL-terminated, argv[0] included), stdout
  * to /dev/null and stderr to log. Returns the PID, or -1. */
-static pid_t fp_spawn(const char *const *argv, const char *log)
+FP_FN pid_t fp_spawn(const char *const *argv, const char *log)
 {
     const char *bin = getenv("ZK_DEVNET_BIN");
     if (!bin || access(bin, X_OK) != 0) {
@@ -41,7 +44,7 @@ static pid_t fp_spawn(const char *const *argv, const char *log)
 }
 
 /* Waits (up to 10 s) until something accepts connections on port. */
-static bool fp_wait_port(uint16_t port, pid_t pid)
+FP_FN bool fp_wait_port(uint16_t port, pid_t pid)
 {
     double t0 = anvil_now_s();
     while (anvil_now_s() - t0 < 10.0) {
@@ -62,7 +65,7 @@ static bool fp_wait_port(uint16_t port, pid_t pid)
 }
 
 /* Starts the sealer in front of anvil_url. */
-static bool fp_sealer_start(fp_proc *s, const char *anvil_url)
+FP_FN bool fp_sealer_start(fp_proc *s, const char *anvil_url)
 {
     memset(s, 0, sizeof(*s));
     uint16_t port = anvil_free_port();
@@ -80,7 +83,7 @@ static bool fp_sealer_start(fp_proc *s, const char *anvil_url)
 
 /* Starts a fault proxy in front of upstream with the rules faults[0..]
  * (NULL-terminated; each passed as --fault). schedule may be NULL. */
-static bool fp_proxy_start(fp_proc *p, const char *upstream, const char *schedule,
+FP_FN bool fp_proxy_start(fp_proc *p, const char *upstream, const char *schedule,
                            const char *const *faults)
 {
     static unsigned seq;
@@ -111,7 +114,7 @@ static bool fp_proxy_start(fp_proc *p, const char *upstream, const char *schedul
 
 /* SIGTERM and wait; a clean exit is status 0. Returns the process's stderr
  * (malloc'd; "faultproxy: rule N (kind): K injected" lines for a proxy). */
-static char *fp_stop(fp_proc *p)
+FP_FN char *fp_stop(fp_proc *p)
 {
     if (p->pid <= 0) return calloc(1, 1);
     int status = 0;
@@ -125,7 +128,7 @@ static char *fp_stop(fp_proc *p)
 }
 
 /* How many faults rule i (1-based) injected, from fp_stop's text; -1 if absent. */
-static long fp_injected(const char *log, unsigned rule)
+FP_FN long fp_injected(const char *log, unsigned rule)
 {
     char key[32];
     snprintf(key, sizeof(key), "faultproxy: rule %u (", rule);
@@ -140,7 +143,7 @@ static long fp_injected(const char *log, unsigned rule)
 
 /* A client as the relayer configures one, with short timeouts and backoff so
  * the tests stay fast. */
-static rpc_client *fp_client(const char *url, long timeout_ms, int retries)
+FP_FN rpc_client *fp_client(const char *url, long timeout_ms, int retries)
 {
     rpc_options o = rpc_options_default();
     o.timeout_ms = timeout_ms;
@@ -154,7 +157,7 @@ static rpc_client *fp_client(const char *url, long timeout_ms, int retries)
 }
 
 /* Has anvil mine n blocks (the sealer seals them when next asked). */
-static bool fp_mine(test_anvil *a, unsigned n)
+FP_FN bool fp_mine(test_anvil *a, unsigned n)
 {
     char q[19];
     hex_format_quantity(q, n);

@@ -11,14 +11,18 @@
  * receiver's counters, one MessageDelivered log each), the relayer's account sent
  * exactly the transactions it needed (its nonce), the database agrees with the
  * chain, `zkrelay verify` accepts a bundle the run produced and rejects it with one
- * byte changed, and `zkrelay status` lists the messages confirmed.
+ * byte changed, and `zkrelay status` lists the messages confirmed. Last, the
+ * dangerous fault: restarted with --hold-on-alarm behind a proxy serving another,
+ * re-sealed block at the verified head, it raises the alarm, holds with /health 503
+ * and /metrics (zkrelay_alarm 1, the stored gauges), sends nothing, and exits 5 on
+ * SIGTERM (tests/relayer/alarm_env.h).
  *
  * The circuits use the smallest parameters the devnet allows (1 validator, a
  * 679-byte header, depth 3, 704-byte receipts, 2 logs); their development keys are
  * made once with `zkrelay circuit export-r1cs` + `zkrelay groth16 setup --dev` and
  * cached under build/e2e-keys/<parameters>/ ($ZK_E2E_KEYS overrides the root). */
 #include "harness.h"
-#include "relayer/devnet_env.h"
+#include "relayer/alarm_env.h"
 #include "relayer/msgstore.h"
 
 static const char *key_path(mode_t mode)
@@ -358,6 +362,15 @@ TEST(test_daemon_e2e_pipeline)
     if (ok) {
         e2e_check_chain(e);
         e2e_check_db(e);
+        CASE_BEGIN("a different block at the verified head, --hold-on-alarm: /health 503, "
+                   "zkrelay_alarm 1, nothing sent, exit 5 on SIGTERM");
+        char metrics[64], top[128];
+        snprintf(metrics, sizeof(metrics), "127.0.0.1:%u", anvil_free_port());
+        snprintf(top, sizeof(top), ", \"metrics\": \"%s\"", metrics);
+        uint64_t alarms = 0;
+        CHECK(e2e_alarm_hold_check(e, metrics, top, &alarms) >= 1);
+        CHECK_EQ_INT(alarms, 1);
+        CASE_END();
         char *log = th_read_text(e2e_path(e, "relayer.log"));
         CASE_BEGIN("the relayer's log shows no sanitizer report");
         th_proc pl = {0, log ? log : (char *)"", (char *)""};

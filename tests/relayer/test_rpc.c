@@ -987,6 +987,105 @@ TEST(test_client_usage)
     CHECK(!has(err.msg, "SECRETKEY123"));
 }
 
+/* rpc_options.transport: a script of answers, one per attempt, and the requests seen. */
+typedef struct scripted_transport {
+    const long *status;
+    const char *const *body; /* NULL: the attempt fails like a refused connection */
+    size_t n, calls;
+    char last_request[256];
+} scripted_transport;
+
+static int scripted_answer(void *ctx, const char *request, size_t request_len, long *http_status,
+                           zk_buf *answer)
+{
+    scripted_transport *t = ctx;
+    size_t i = t->calls < t->n ? t->calls : t->n - 1;
+    t->calls++;
+    snprintf(t->last_request, sizeof(t->last_request), "%.*s", (int)request_len, request);
+    if (!t->body[i]) return ZK_ERR_TRANSPORT;
+    *http_status = t->status[i];
+    return buf_append(answer, t->body[i], strlen(t->body[i]));
+}
+
+static int transport_call(scripted_transport *t, const rpc_options *base, json_t **res,
+                          zk_errbuf *err)
+{
+    rpc_options o = *base;
+    o.transport = scripted_answer;
+    o.transport_ctx = t;
+    rpc_client *c = rpc_client_new("http://transport.invalid/", &o, err);
+    if (!c) return -1;
+    int rc = rpc_call(c, res, "eth_chainId", NULL, err);
+    rpc_client_free(c);
+    return rc;
+}
+
+TEST(test_transport_option)
+{
+    rpc_options o = fast_opts();
+    zk_errbuf err;
+    json_t *res = NULL;
+
+    CASE_BEGIN("an answer through the transport: parsed and checked like an HTTP one");
+    {
+        const long st[] = {200};
+        const char *const b[] = {"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x539\"}"};
+        scripted_transport t = {st, b, 1, 0, ""};
+        CHECK_EQ_INT(transport_call(&t, &o, &res, &err), ZK_OK);
+        CHECK(json_is_string(res) && strcmp(json_string_value(res), "0x539") == 0);
+        CHECK(has(t.last_request, "\"method\":\"eth_chainId\""));
+        json_decref(res);
+        res = NULL;
+    }
+    CASE_END();
+
+    CASE_BEGIN("503, then a refused attempt, then the answer: retried like HTTP");
+    {
+        const long st[] = {503, 0, 200};
+        const char *const b[] = {"busy", NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x1\"}"};
+        scripted_transport t = {st, b, 3, 0, ""};
+        CHECK_EQ_INT(transport_call(&t, &o, &res, &err), ZK_OK);
+        CHECK_EQ_INT(t.calls, 3);
+        json_decref(res);
+        res = NULL;
+    }
+    CASE_END();
+
+    CASE_BEGIN("refused on every attempt: ZK_ERR_TRANSPORT after the retries");
+    {
+        const long st[] = {0};
+        const char *const b[] = {NULL};
+        scripted_transport t = {st, b, 1, 0, ""};
+        CHECK_EQ_INT(transport_call(&t, &o, &res, &err), ZK_ERR_TRANSPORT);
+        CHECK_EQ_INT(t.calls, (size_t)o.max_retries + 1);
+        CHECK(res == NULL);
+    }
+    CASE_END();
+
+    CASE_BEGIN("an answer over max_response_bytes: ZK_ERR_RANGE, not retried");
+    {
+        rpc_options small = o;
+        small.max_response_bytes = 16;
+        const long st[] = {200};
+        const char *const b[] = {"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x539\"}"};
+        scripted_transport t = {st, b, 1, 0, ""};
+        CHECK_EQ_INT(transport_call(&t, &small, &res, &err), ZK_ERR_RANGE);
+        CHECK_EQ_INT(t.calls, 1);
+        CHECK(res == NULL);
+    }
+    CASE_END();
+
+    CASE_BEGIN("a wrong id through the transport: ZK_ERR_MALFORMED");
+    {
+        const long st[] = {200};
+        const char *const b[] = {"{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":\"0x539\"}"};
+        scripted_transport t = {st, b, 1, 0, ""};
+        CHECK_EQ_INT(transport_call(&t, &o, &res, &err), ZK_ERR_MALFORMED);
+        CHECK(res == NULL);
+    }
+    CASE_END();
+}
+
 /* Runs fn against a server that answers every request with result `result`,
  * and returns the params the server received (a new reference). */
 typedef int (*helper_fn)(rpc_client *c, zk_errbuf *err);
@@ -1250,6 +1349,7 @@ static void run_all(void)
     RUN(test_timeout_and_refused);
     RUN(test_batch);
     RUN(test_client_usage);
+    RUN(test_transport_option);
     RUN(test_typed_helpers_scripted);
     rpc_global_cleanup();
 }

@@ -426,10 +426,6 @@ static bool fetch_header(eth_header *h, const char *url, uint64_t number)
 
 TEST(rel_adversarial_on_chain_equivocation)
 {
-    (void)fp_sealer_start;
-    (void)fp_client;
-    (void)fp_mine;
-    (void)fp_injected;
     e2e E;
     e2e *e = &E;
     fp_proc alt;

@@ -81,9 +81,6 @@ static uint64_t tx_max_fee(const e2e *e, const char *hash)
 
 TEST(rel_destination_faults)
 {
-    (void)fp_sealer_start;
-    (void)fp_client;
-    (void)fp_mine;
     e2e_counters c;
     memset(&c, 0, sizeof(c));
     uint64_t final_s = e2e_env_u64("REL_FINAL_TIMEOUT_S", 1800, 10, 86400);

@@ -11,7 +11,8 @@
 #   REL_FUZZ_RUNS      executions per fuzz harness (e.g. 10000000, the goal); a
 #                      harness stops at whichever of the two limits comes first
 #   REL_FUZZ_PARALLEL  1 (default on 2 or more CPUs): the fuzz run goes in the background
-#                      beside the scenarios (one core), and the report waits for both
+#                      beside the scenarios, and the report waits for both
+#   REL_FUZZ_JOBS      fuzz harnesses run at once (default 1)
 #   REL_REPORT         the report's path (default reliability-report.txt)
 #   REL_LOG_DIR        each program's full output (default build/reliability-logs)
 #   ZK_TEST_SEED       the seed of every program (delays, fault schedules); printed
@@ -48,7 +49,8 @@ fuzz_pid=""
 fuzz_start() {
     echo "== make fuzz (${fuzz_runs:+$fuzz_runs runs, at most }$fuzz_seconds s per harness; log $fuzz_log)"
     "${MAKE:-make}" --no-print-directory fuzz FUZZ_SECONDS="$fuzz_seconds" FUZZ_RUNS="$fuzz_runs" \
-        FUZZ_MAX_SECONDS="$fuzz_seconds" BUILD_DIR="${BUILD_DIR:-build}" >"$fuzz_log" 2>&1
+        FUZZ_MAX_SECONDS="$fuzz_seconds" FUZZ_JOBS="${REL_FUZZ_JOBS:-1}" \
+        BUILD_DIR="${BUILD_DIR:-build}" >"$fuzz_log" 2>&1
 }
 if [ "$fuzz_seconds" -gt 0 ] && [ "$fuzz_parallel" = 1 ]; then
     fuzz_start &
@@ -63,7 +65,7 @@ for bin in "$@"; do
     "$bin" >"$log" 2>&1
     rc=$?
     secs=$(($(date +%s) - s0))
-    grep -E '^  \[e2e|^  [a-z ]+ +(native|builder|R1CS):|^kill loop:|^alarm-health|random seed' "$log" |
+    grep -E '^  \[e2e|^  [a-z ]+ +(native|builder|R1CS):|^kill loop:|random seed' "$log" |
         sed 's/^/  /'
     line=$(grep -E '^[a-z0-9_]+: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
     c=$(grep '^rel-counters:' "$log" | tail -n 1)
