@@ -84,7 +84,7 @@ FP_FN bool fp_sealer_start(fp_proc *s, const char *anvil_url)
 /* Starts a fault proxy in front of upstream with the rules faults[0..]
  * (NULL-terminated; each passed as --fault). schedule may be NULL. */
 FP_FN bool fp_proxy_start(fp_proc *p, const char *upstream, const char *schedule,
-                           const char *const *faults)
+                          const char *const *faults)
 {
     static unsigned seq;
     memset(p, 0, sizeof(*p));
