@@ -134,7 +134,7 @@ done
 if [ "$jobs" -gt 1 ]; then
     # shellcheck disable=SC2086
     printf '%s\n' $runnable | FUZZ_RUNS="$runs" FUZZ_SECONDS="$seconds" FUZZ_BUILD_DIR="$bdir" \
-        FUZZ_CC="$cc" xargs -P "$jobs" -n 1 sh "$0" -one
+        FUZZ_CC="$cc" xargs -P "$jobs" -n 1 sh fuzz/run.sh -one
 else
     for n in $runnable; do run_one "$n"; done
 fi

@@ -13,6 +13,9 @@
  *
  * Parameters (environment): REL_MESSAGES (default 20), REL_KILLS (50), REL_BATCH (messages
  * per block, 5), REL_KILL_MIN_MS / REL_KILL_MAX_MS (the delay range, 1000 / 60000),
+ * REL_KILL_EVENT_PCT (0: the share of kills aimed at a moment just after a logged step, a
+ * broadcast or a confirmation say, instead of after the delay; most random delays land in
+ * a proof, the longest step),
  * REL_FINAL_TIMEOUT_S (the last, uninterrupted run, 3600). A proof takes 40-60 s on a
  * 2-core machine, so the defaults run for hours; tests/reliability/run.sh documents the
  * reduced run. */
@@ -33,6 +36,13 @@ static void last_log_line(const e2e *e, char *out, size_t cap)
     free(log);
 }
 
+/* The log lines after which a kill is aimed (REL_KILL_EVENT_PCT): each follows a step's
+ * synced write (a transaction signed, stored and broadcast; a proof stored; a confirmation;
+ * a message recorded). */
+static const char *const kill_events[] = {" submitted ", " confirmed ", " inclusion-proven ",
+                                          " header-proof ", " seen m="};
+#define KILL_EVENTS (sizeof(kill_events) / sizeof(*kill_events))
+
 TEST(rel_kill_loop)
 {
     e2e_counters c;
@@ -43,10 +53,16 @@ TEST(rel_kill_loop)
     uint64_t dmin = e2e_env_u64("REL_KILL_MIN_MS", 1000, 10, 3600000);
     uint64_t dmax = e2e_env_u64("REL_KILL_MAX_MS", 60000, dmin, 3600000);
     uint64_t final_s = e2e_env_u64("REL_FINAL_TIMEOUT_S", 3600, 10, 86400);
+    uint64_t event_pct = e2e_env_u64("REL_KILL_EVENT_PCT", 0, 0, 100);
+    uint64_t event_kills = 0;
     uint64_t n_batches = (n_msgs + batch - 1) / batch;
     printf("kill loop: %" PRIu64 " messages in %" PRIu64 " block(s), %" PRIu64
            " SIGKILLs after %" PRIu64 "..%" PRIu64 " ms (the seed is printed below)\n",
            n_msgs, n_batches, kills, dmin, dmax);
+    if (event_pct)
+        printf("kill loop: %" PRIu64 "%% of the kills right after a logged step (within the same "
+               "delay)\n",
+               event_pct);
 
     e2e E;
     e2e *e = &E;
@@ -73,9 +89,22 @@ TEST(rel_kill_loop)
             anvil_sleep_ms(2500);
         }
         uint64_t delay = dmin + th_rand64() % (dmax - dmin + 1);
+        bool on_event = th_rand64() % 100 < event_pct;
+        const char *event = kill_events[th_rand64() % KILL_EVENTS];
+        size_t from = e2e_log_len(e);
         e2e_relayer_start(e, false);
         double t0 = anvil_now_s();
-        int st = e2e_wait_exit(e, (double)delay / 1000.0);
+        int st = -2;
+        if (on_event && e2e_wait_log(e, event, from, (double)delay / 1000.0)) {
+            /* Just after the step that logs it committed (a broadcast, a proof stored, a
+             * confirmation): the windows where a lost write would show. */
+            anvil_sleep_ms((unsigned)(th_rand64() % 250));
+            event_kills++;
+        } else if (e->relayer > 0) {
+            st = e2e_wait_exit(e, on_event ? 0.0 : (double)delay / 1000.0);
+        } else {
+            st = -1; /* it exited while we waited for the event */
+        }
         if (st != -2) {
             /* It must never stop by itself in the middle of the run. */
             CHECK_MSG(false, "the relayer exited with status %d before kill %" PRIu64, st, k + 1);
@@ -98,6 +127,7 @@ TEST(rel_kill_loop)
         anvil_sleep_ms(2500);
     }
     c.messages = e->n_msgs;
+    if (event_pct) e2e_progress(e, "%" PRIu64 " kill(s) right after a logged step", event_kills);
     if (ok) {
         CASE_BEGIN("after %" PRIu64 " SIGKILLs: a last run exits 0 once everything is confirmed",
                    c.kills);
