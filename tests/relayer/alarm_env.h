@@ -138,11 +138,8 @@ DEVNET_FN uint64_t e2e_alarm_hold_check(e2e *e, const char *metrics_addr, const 
         CHECK_EQ_INT(e2e_relayer_nonce(e), nonce0);
         CHECK_EQ_INT(e2e_view(e, e->inbox, "status(uint64)", true, e->nonces[sent_before]), 0);
     }
-    char *log = fp_stop(&src);
-    long v = fp_injected(log, 1);
-    CHECK_MSG(v >= 1, "the proxy served no other block (%s)", src.log);
-    if (v > 0) injected = (uint64_t)v;
-    free(log);
+    injected = fp_stop_injected(&src, 1);
+    CHECK_MSG(injected >= 1, "the proxy served no other block (%s)", src.log);
     e->n_msgs = sent_before;
     return injected;
 }

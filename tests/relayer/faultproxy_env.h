@@ -141,6 +141,21 @@ FP_FN long fp_injected(const char *log, unsigned rule)
     return end && strncmp(end, " injected", 9) == 0 ? v : -1;
 }
 
+/* Stops proxy p and returns the faults its first n_rules rules injected, summed (a rule
+ * missing from its report is a CHECK failure). */
+FP_FN uint64_t fp_stop_injected(fp_proc *p, unsigned n_rules)
+{
+    char *log = fp_stop(p);
+    uint64_t sum = 0;
+    for (unsigned r = 1; r <= n_rules; r++) {
+        long v = fp_injected(log, r);
+        CHECK_MSG(v >= 0, "proxy %s: no count for rule %u", p->log, r);
+        if (v > 0) sum += (uint64_t)v;
+    }
+    free(log);
+    return sum;
+}
+
 /* A client as the relayer configures one, with short timeouts and backoff so
  * the tests stay fast. */
 FP_FN rpc_client *fp_client(const char *url, long timeout_ms, int retries)

@@ -198,13 +198,7 @@ TEST(rel_destination_faults)
         }
         CASE_END();
     }
-    uint64_t dropped = 0;
-    if (dst.pid > 0) {
-        char *log = fp_stop(&dst);
-        long v = fp_injected(log, 1);
-        dropped = v > 0 ? (uint64_t)v : 0;
-        free(log);
-    }
+    uint64_t dropped = dst.pid > 0 ? fp_stop_injected(&dst, 1) : 0;
     CHECK_MSG(dropped == 1, "the proxy dropped %" PRIu64 " sends, expected 1", dropped);
     e2e_stop(e);
     e2e_print_counters("destination_faults", &c);

@@ -38,20 +38,6 @@ static bool write_schedule(const char *path, unsigned n, unsigned lo, unsigned h
     return fclose(f) == 0;
 }
 
-/* Stops proxy p and returns the faults it injected (the sum over its n rules). */
-static uint64_t proxy_stop(fp_proc *p, unsigned n_rules)
-{
-    char *log = fp_stop(p);
-    uint64_t sum = 0;
-    for (unsigned r = 1; r <= n_rules; r++) {
-        long v = fp_injected(log, r);
-        CHECK_MSG(v >= 0, "proxy %s: no count for rule %u", p->log, r);
-        if (v > 0) sum += (uint64_t)v;
-    }
-    free(log);
-    return sum;
-}
-
 TEST(rel_rpc_faults)
 {
     e2e_counters c;
@@ -91,7 +77,7 @@ TEST(rel_rpc_faults)
         CHECK_MSG(st == 0, "the relayer: status %d (log %s)", st, e2e_path(e, "relayer.log"));
         if (st != 0) e2e_dump_log(e);
         e2e_kill(&e->relayer, SIGKILL);
-        c.faults += proxy_stop(&src, n_faults) + proxy_stop(&dst, n_faults);
+        c.faults += fp_stop_injected(&src, n_faults) + fp_stop_injected(&dst, n_faults);
         e2e_progress(e, "relayer idle (status %d); %" PRIu64 " faults injected", st, c.faults);
         ok = st == 0;
         CASE_END();
